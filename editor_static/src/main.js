@@ -1,0 +1,81 @@
+// Entry point of the browser editor: reads the page contract, connects to
+// the document's websocket, builds the Tiptap editor and wires the toolbar,
+// presence list, save status and read-only mode together.
+
+import { Editor } from '@tiptap/core'
+import { readPageConfig } from './page-config.js'
+import { connect } from './connection.js'
+import { AckTracker, installAckHandler } from './ack.js'
+import { buildExtensions } from './schema.js'
+import { LinkShortcut } from './link-prompt.js'
+import { mountToolbar } from './toolbar.js'
+import { mountPresence } from './presence.js'
+import { SyncStatus } from './sync-status.js'
+import { makeReadOnly } from './access.js'
+import { t } from './i18n.js'
+
+const start = () => {
+  const config = readPageConfig()
+  if (!config) return null
+  const { elements } = config
+
+  const { ydoc, provider } = connect(config)
+  const tracker = new AckTracker(ydoc)
+  installAckHandler(provider, tracker)
+
+  const user = { name: config.user.name || t('presence.anonymous'), color: config.user.color }
+  let editor = null
+  editor = new Editor({
+    element: elements.editor,
+    editable: config.canEdit,
+    // The page's CSP forbids injected <style>; editor.css carries the rules.
+    injectCSS: false,
+    extensions: [...buildExtensions({ ydoc, provider, user }), LinkShortcut],
+    editorProps: {
+      // Recomputed by ProseMirror on every update, so it follows setEditable().
+      attributes: () => ({
+        class: 'editor-content',
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': t('editor.label'),
+        'aria-readonly': String(!(editor ? editor.isEditable : config.canEdit)),
+        spellcheck: 'true',
+      }),
+    },
+  })
+
+  const toolbar = elements.toolbar ? mountToolbar(elements.toolbar, editor) : null
+  const readOnly = (banner) => makeReadOnly({
+    editor, toolbar, root: config.root, surface: elements.editor, banner,
+  })
+  if (!config.canEdit) readOnly(true)
+  else config.root.dataset.mode = 'edit'
+
+  const status = new SyncStatus({
+    element: elements.status,
+    provider,
+    tracker,
+    // Refused (4401 session expired, 4403 forbidden, 4404 unknown): stop editing.
+    onRefused: () => readOnly(false),
+  })
+  const stopPresence = mountPresence(elements.presence, provider.awareness)
+
+  window.addEventListener('beforeunload', (event) => {
+    if (!status.shouldWarnBeforeUnload()) return
+    event.preventDefault()
+    event.returnValue = ''
+  })
+
+  const app = { editor, ydoc, provider, status, tracker, config }
+  app.destroy = () => {
+    stopPresence()
+    editor.destroy()
+    provider.destroy()
+    tracker.destroy()
+    ydoc.destroy()
+  }
+  return app
+}
+
+const app = start()
+if (app) window.wikimarche = Object.assign(window.wikimarche || {}, app)

@@ -1,0 +1,1 @@
+"""Wiki-Marché server: the ASGI application, its storage and its live-editing layer."""

@@ -1,0 +1,117 @@
+"""The ASGI application factory: `create_app(settings)` wires storage, rooms and routes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.routing import Mount, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from server.db import Database
+from server.db.changes import SqlChangeLog
+from server.gate import admitter, origin_checker
+from server.headers import SecurityHeaders
+from server.http import (
+    api_documents,
+    api_session,
+    api_tenders,
+    pages_auth,
+    pages_documents,
+    pages_tenders,
+)
+from server.http.routing import RouteTable, build_routes
+from server.security.ratelimit import RateLimiter
+from server.settings import Settings
+from server.sync.endpoint import DocumentSocket
+from server.sync.rooms import RoomManager
+from server.sync.writer import ChangeWriter
+
+log = logging.getLogger("wikimarche")
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITOR_DIST = ROOT / "editor_static" / "dist"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+ROUTE_TABLES: list[RouteTable] = [
+    api_session.routes,
+    api_tenders.routes,
+    api_documents.routes,
+    pages_auth.routes,
+    pages_tenders.routes,
+    pages_documents.routes,
+]
+
+
+@dataclass
+class Services:
+    """Everything a request handler may use; one instance per application."""
+
+    settings: Settings
+    db: Database
+    change_log: SqlChangeLog
+    writer: ChangeWriter
+    rooms: RoomManager
+    login_limiter: RateLimiter
+
+
+def build_services(settings: Settings) -> Services:
+    db = Database(settings.database_url)
+    change_log = SqlChangeLog(db)
+    writer = ChangeWriter(change_log)
+    rooms = RoomManager(
+        change_log,
+        writer,
+        grace_seconds=settings.room_grace_seconds,
+        checkpoint_every=settings.checkpoint_every,
+        max_document_bytes=settings.max_document_bytes,
+    )
+    return Services(
+        settings=settings,
+        db=db,
+        change_log=change_log,
+        writer=writer,
+        rooms=rooms,
+        login_limiter=RateLimiter(settings.login_attempts_per_minute, 60.0),
+    )
+
+
+def create_app(settings: Settings) -> Starlette:
+    services = build_services(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.db.migrate()
+        if settings.demo:
+            from server.demo import ensure_demo
+
+            await ensure_demo(services)
+        services.writer.start()
+        try:
+            yield
+        finally:
+            await services.rooms.shutdown()
+            await services.writer.close()
+            await services.db.close()
+
+    socket = DocumentSocket(
+        services.rooms,
+        admitter(services),
+        origin_checker(services),
+        queue_limit=settings.client_queue_bytes,
+        max_frame_bytes=settings.max_frame_bytes,
+    )
+    routes = [
+        *build_routes(ROUTE_TABLES),
+        WebSocketRoute("/ws/documents/{document_id}", socket.handle),
+        Mount("/static/editor", app=StaticFiles(directory=EDITOR_DIST, check_dir=False)),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR)),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.services = services
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,212 @@
+"""The `wikimarche` command: serve, user add, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import getpass
+import logging
+import socket
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from server.settings import Settings
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    return Settings.from_env(
+        data_dir=getattr(args, "data_dir", None),
+        database_url=getattr(args, "database_url", None),
+        **extra,
+    )
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"wikimarche: {message}", file=sys.stderr)
+    return code
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.db.engine import Database, DatabaseUnavailable
+
+    settings = _settings(args, host=args.host, port=args.port, demo=False if args.no_demo else None)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not _port_free(settings.host, settings.port):
+        return _fail(f"port {settings.port} on {settings.host} is already in use", 2)
+
+    async def migrate() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(migrate())
+    except DatabaseUnavailable as exc:
+        return _fail(f"the database is unusable ({settings.database_url}): {exc}")
+    app = create_app(settings)
+    print(f"Wiki-Marché: http://{settings.host}:{settings.port}/", flush=True)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        # Per-message compression costs more CPU than small Yjs updates save.
+        ws_per_message_deflate=False,
+        ws_max_size=settings.max_frame_bytes,
+        proxy_headers=True,
+        log_level="info",
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from server.db import Database, accounts
+    from server.security.passwords import MIN_LENGTH, hash_password
+    from server.validation import email_address
+
+    settings = _settings(args)
+    email = email_address(args.email)
+    if email is None:
+        return _fail("invalid e-mail address", 2)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif args.password is not None:
+        password = args.password
+    else:
+        password = getpass.getpass("Password: ")
+    if len(password) < MIN_LENGTH:
+        return _fail(f"the password must have at least {MIN_LENGTH} characters", 2)
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            user = await accounts.create_user(
+                db,
+                email=email,
+                name=args.name,
+                password_hash=hash_password(password),
+                is_admin=args.admin,
+            )
+        except accounts.EmailTaken:
+            return _fail(f"an account already uses {email}", 2)
+        finally:
+            await db.close()
+        print(f"created user {user.id} <{user.email}>")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _sqlite_path(settings: Settings) -> Path | None:
+    prefix = "sqlite+aiosqlite:///"
+    if not settings.database_url.startswith(prefix):
+        return None
+    return Path(settings.database_url[len(prefix) :])
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    source = _sqlite_path(settings)
+    if source is None:
+        return _fail("backup works on SQLite; use your database's own tools (pg_dump)", 2)
+    if not source.exists():
+        return _fail(f"no database at {source}")
+    # SQLite's online backup API: a consistent copy while the server keeps writing.
+    with sqlite3.connect(source) as src, sqlite3.connect(args.file) as dst:
+        src.backup(dst)
+    print(f"backup written to {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    target = _sqlite_path(settings)
+    if target is None:
+        return _fail("restore works on SQLite; use your database's own tools", 2)
+    source = Path(args.file)
+    if not source.exists():
+        return _fail(f"no backup file at {source}", 2)
+    try:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src:
+            if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                return _fail("the backup file is damaged", 2)
+            src.execute("SELECT count(*) FROM changes").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return _fail(f"not a Wiki-Marché backup: {exc}", 2)
+    if target.exists() and target.stat().st_size > 0 and not args.force:
+        return _fail(f"{target} already exists; use --force to overwrite it", 2)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    print(f"restored {source} into {target}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="wikimarche", description="Wiki-Marché server")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", help="data directory (default ./data)")
+        p.add_argument("--database-url", help="SQLAlchemy URL (default SQLite in the data dir)")
+
+    serve = sub.add_parser("serve", help="run the web server")
+    common(serve)
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--no-demo", action="store_true", help="do not create demo data")
+    serve.set_defaults(func=cmd_serve)
+
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(
+        dest="action", required=True
+    )
+    add = user.add_parser("add", help="create an account")
+    common(add)
+    add.add_argument("--email", required=True)
+    add.add_argument("--name", required=True)
+    group = add.add_mutually_exclusive_group()
+    group.add_argument("--password")
+    group.add_argument("--password-stdin", action="store_true")
+    add.add_argument("--admin", action="store_true")
+    add.set_defaults(func=cmd_user_add)
+
+    backup = sub.add_parser("backup", help="consistent copy of the data while running")
+    common(backup)
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore a backup into the data directory")
+    common(restore)
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true")
+    restore.set_defaults(func=cmd_restore)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))

@@ -1,0 +1,31 @@
+"""The current content of a document, as the server sees it (live room or storage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycrdt import Doc, XmlFragment
+
+import versions
+
+
+async def current_doc(services: Any, document_id: int) -> Doc:
+    """The live room's Doc when the document is open, else a Doc loaded from storage."""
+    room = services.rooms.rooms.get(document_id)
+    if room is not None:
+        return room.doc
+    stored = await services.change_log.load(document_id)
+    doc: Doc = Doc()
+    for update in ([stored.checkpoint] if stored.checkpoint else []) + stored.changes:
+        doc.apply_update(update)
+    return doc
+
+
+def body(doc: Doc) -> XmlFragment:
+    return doc.get("content", type=XmlFragment)
+
+
+def render(doc: Doc) -> tuple[str, str]:
+    """(plain text, HTML) of a document body."""
+    blocks = versions.read_blocks(body(doc))
+    return versions.render_text(blocks), versions.render_html(blocks)

@@ -1,0 +1,97 @@
+"""The change log and checkpoints of documents (the SQL side of `server.sync.persistence`)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from sqlalchemy import func, insert, select
+
+from server.db.engine import Database
+from server.db.schema import changes, checkpoints
+from server.sync.persistence import NewChange, StoredDocument
+
+
+class SqlChangeLog:
+    """Append-only change log with checkpoints, on any SQLAlchemy database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def append(self, batch: Sequence[NewChange]) -> list[int]:
+        rows = [
+            {
+                "document_id": c.document_id,
+                "author_id": c.author_id,
+                "created_ms": c.created_ms,
+                "data": c.data,
+            }
+            for c in batch
+        ]
+        async with self.db.begin() as conn:
+            result = await conn.execute(
+                insert(changes).returning(changes.c.id, sort_by_parameter_order=True), rows
+            )
+            return [int(r[0]) for r in result.all()]
+
+    async def load(self, document_id: int) -> StoredDocument:
+        stored = StoredDocument()
+        async with self.db.read() as conn:
+            row = (
+                await conn.execute(
+                    select(checkpoints.c.upto_change_id, checkpoints.c.state)
+                    .where(checkpoints.c.document_id == document_id)
+                    .order_by(checkpoints.c.upto_change_id.desc())
+                    .limit(1)
+                )
+            ).first()
+            if row is not None:
+                stored.checkpoint_upto = int(row[0])
+                stored.checkpoint = bytes(row[1])
+                stored.stored_bytes = len(stored.checkpoint)
+            result = await conn.execute(
+                select(changes.c.id, changes.c.data)
+                .where(
+                    changes.c.document_id == document_id,
+                    changes.c.id > stored.checkpoint_upto,
+                )
+                .order_by(changes.c.id)
+            )
+            stored.last_change_id = stored.checkpoint_upto
+            for change_id, data in result:
+                stored.changes.append(bytes(data))
+                stored.last_change_id = int(change_id)
+                stored.stored_bytes += len(data)
+        return stored
+
+    async def save_checkpoint(self, document_id: int, upto_change_id: int, state: bytes) -> None:
+        async with self.db.begin() as conn:
+            exists = await conn.scalar(
+                select(func.count())
+                .select_from(checkpoints)
+                .where(
+                    checkpoints.c.document_id == document_id,
+                    checkpoints.c.upto_change_id == upto_change_id,
+                )
+            )
+            if exists:
+                return
+            await conn.execute(
+                insert(checkpoints).values(
+                    document_id=document_id,
+                    upto_change_id=upto_change_id,
+                    state=state,
+                    created_at=time.time(),
+                )
+            )
+
+    async def change_count(self, document_id: int) -> int:
+        async with self.db.read() as conn:
+            return int(
+                await conn.scalar(
+                    select(func.count())
+                    .select_from(changes)
+                    .where(changes.c.document_id == document_id)
+                )
+                or 0
+            )

@@ -1,0 +1,100 @@
+"""The database handle: engine, SQLite pragmas, one writer at a time, migrations.
+
+SQLite gets WAL, foreign keys, synchronous=FULL and a busy timeout on every connection.
+Writes go through `Database.begin()`, which on SQLite also takes a process-wide lock:
+one writing connection at a time avoids SQLite's WAL-reset corruption class and turns
+"database is locked" into orderly queueing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be opened or migrated."""
+
+
+class Database:
+    """One engine plus the write discipline every query module uses."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction (committed on success, rolled back on error)."""
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A read-only connection (no lock: WAL readers never block the writer)."""
+        async with self.engine.connect() as conn:
+            yield conn
+
+    async def migrate(self) -> None:
+        """Apply every Alembic migration (the first start creates all tables)."""
+        try:
+            async with self.begin() as conn:
+                await conn.run_sync(_upgrade)
+        except Exception as exc:  # any driver error means "unusable database"
+            raise DatabaseUnavailable(str(exc)) from exc
+
+    async def integrity_check(self) -> str:
+        async with self.read() as conn:
+            result = await conn.exec_driver_sql("PRAGMA integrity_check")
+            return str(result.scalar())
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # FULL: a commit survives power loss, not only a process crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection), "head")

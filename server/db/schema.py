@@ -1,0 +1,120 @@
+"""The SQL tables, as SQLAlchemy Core metadata (migrations in `migrations/` create them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+# Integer primary keys that are also rowids on SQLite and BIGSERIAL-sized on PostgreSQL.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("is_active", Boolean, nullable=False, default=True),
+    Column("created_at", Float, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # SHA-256 of the cookie value: a stolen database does not yield usable cookies.
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)
+
+tenders = Table(
+    "tenders",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("title", String(300), nullable=False),
+    Column("reference", String(100), nullable=False, default=""),
+    Column("purchase_category", String(30), nullable=False, default=""),
+    Column("estimated_value", Float, nullable=True),
+    Column("launch_date", Date, nullable=True),
+    Column("status", String(20), nullable=False, default="draft"),
+    Column("created_by", Id, ForeignKey("users.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("deleted_at", Float, nullable=True),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_members_user", "user_id"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("created_by", Id, ForeignKey("users.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    # Documents are hidden, never erased: their change log is the audit trail.
+    Column("deleted_at", Float, nullable=True),
+    Index("ix_documents_tender", "tender_id"),
+)
+
+# The append-only change log: one row per Yjs update, in commit order.
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id"), nullable=False),
+    Column("author_id", Id, ForeignKey("users.id"), nullable=True),
+    # Milliseconds since the epoch: an integer is 2-6 bytes in SQLite, a float 8.
+    Column("created_ms", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Index("ix_changes_document", "document_id", "id"),
+)
+
+# Merged states of a document up to (and including) a change id; the newest one wins.
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id"), nullable=False),
+    Column("upto_change_id", BigInteger, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("document_id", "upto_change_id", name="uq_checkpoints_document_upto"),
+)

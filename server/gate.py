@@ -1,0 +1,52 @@
+"""Who may open a document's websocket, decided from the session cookie and the roles table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.websockets import WebSocket
+
+from roles import Action, can, parse_role
+from server.db import accounts, tenders
+from server.http.routing import SESSION_COOKIE
+from server.security.tokens import token_hash
+from server.sync.connection import Identity
+from server.sync.endpoint import Admission
+from server.sync.protocol import CloseCode
+
+
+def origin_checker(services: Any) -> Any:
+    def origin_ok(websocket: WebSocket) -> bool:
+        origin = websocket.headers.get("origin")
+        allowed = services.settings.allowed_origins(websocket.headers.get("host"))
+        return origin is not None and origin in allowed
+
+    return origin_ok
+
+
+def admitter(services: Any) -> Any:
+    async def admit(websocket: WebSocket, document_id: int) -> Admission | int:
+        cookie = websocket.cookies.get(SESSION_COOKIE)
+        if not cookie or len(cookie) > 200:
+            return CloseCode.NOT_SIGNED_IN
+        hashed = token_hash(cookie)
+        session = await accounts.get_session(services.db, hashed)
+        if session is None:
+            return CloseCode.NOT_SIGNED_IN
+        access = await tenders.get_document_access(services.db, document_id, session.user.id)
+        if access is None:
+            return CloseCode.NOT_FOUND
+        document, membership = access
+        role = parse_role(membership.role)
+        if not can(role, Action.DOCUMENT_READ):
+            return CloseCode.FORBIDDEN
+        identity = Identity(
+            user_id=session.user.id,
+            user_name=session.user.name,
+            session_hash=hashed,
+            document_id=document.id,
+            tender_id=document.tender_id,
+        )
+        return Admission(identity, can_edit=can(role, Action.DOCUMENT_EDIT))
+
+    return admit

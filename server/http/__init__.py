@@ -1,0 +1,1 @@
+"""HTTP side: the JSON API under /api and the HTML pages."""

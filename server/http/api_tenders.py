@@ -1,0 +1,66 @@
+"""JSON API: tenders and their members."""
+
+from __future__ import annotations
+
+from starlette.responses import JSONResponse, Response
+
+from roles import Action
+from server.db import tenders
+from server.http.routing import SIGNED_IN, Context, RouteTable
+from server.validation import tender_fields
+
+routes = RouteTable()
+
+
+def tender_json(membership: tenders.Membership) -> dict[str, object]:
+    return {**membership.tender.to_json(), "role": membership.role}
+
+
+@routes.api("GET", "/api/tenders", SIGNED_IN)
+async def list_tenders(ctx: Context) -> Response:
+    memberships = await tenders.list_memberships(ctx.services.db, ctx.user.id)
+    return JSONResponse([tender_json(m) for m in memberships])
+
+
+@routes.api("POST", "/api/tenders", SIGNED_IN)
+async def create_tender(ctx: Context) -> Response:
+    fields = tender_fields(await ctx.json())
+    tender = await tenders.create_tender(ctx.services.db, creator_id=ctx.user.id, fields=fields)
+    return JSONResponse({**tender.to_json(), "role": "manager"}, status_code=201)
+
+
+@routes.api("GET", "/api/tenders/{tender_id}", Action.TENDER_READ)
+async def read_tender(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    return JSONResponse(tender_json(ctx.membership))
+
+
+@routes.api("PATCH", "/api/tenders/{tender_id}", Action.TENDER_SETTINGS)
+async def update_tender(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    fields = tender_fields(await ctx.json(), partial=True)
+    db = ctx.services.db
+    if fields:
+        await tenders.update_tender(db, ctx.membership.tender.id, fields)
+    updated = await tenders.get_membership(db, ctx.membership.tender.id, ctx.user.id)
+    assert updated is not None
+    return JSONResponse(tender_json(updated))
+
+
+@routes.api("DELETE", "/api/tenders/{tender_id}", Action.TENDER_DELETE)
+async def delete_tender(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    await tenders.delete_tender(ctx.services.db, ctx.membership.tender.id)
+    return Response(status_code=204)
+
+
+@routes.api("GET", "/api/tenders/{tender_id}/members", Action.TENDER_READ)
+async def list_members(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    rows = await tenders.list_members(ctx.services.db, ctx.membership.tender.id)
+    return JSONResponse(
+        [
+            {"user_id": r["user_id"], "email": r["email"], "name": r["name"], "role": r["role"]}
+            for r in rows
+        ]
+    )

@@ -1,0 +1,93 @@
+"""HTML pages: "Mes marchés", creating a tender, a tender's documents."""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+
+from roles import Action, can
+from server.db import tenders
+from server.errors import InvalidInput
+from server.http.rendering import render
+from server.http.routing import SIGNED_IN, Context, RouteTable
+from server.validation import document_fields, tender_fields
+
+routes = RouteTable()
+
+
+@routes.page("GET", "/tenders", SIGNED_IN)
+async def tender_list(ctx: Context) -> Response:
+    memberships = await tenders.list_memberships(ctx.services.db, ctx.user.id)
+    return render(ctx, "tenders.html", {"memberships": memberships})
+
+
+@routes.page("GET", "/tenders/new", SIGNED_IN)
+async def tender_form(ctx: Context) -> Response:
+    return render(ctx, "tender_form.html", {"values": {}, "errors": {}})
+
+
+@routes.page("POST", "/tenders", SIGNED_IN)
+async def tender_create(ctx: Context) -> Response:
+    form = await ctx.form()
+    values = {k: form.get(k, "") for k in tender_keys}
+    try:
+        fields = tender_fields(values)
+    except InvalidInput as invalid:
+        return render(
+            ctx, "tender_form.html", {"values": values, "errors": invalid.errors}, status=422
+        )
+    tender = await tenders.create_tender(ctx.services.db, creator_id=ctx.user.id, fields=fields)
+    return RedirectResponse(f"/tenders/{tender.id}", status_code=303)
+
+
+tender_keys = ("title", "reference", "purchase_category", "estimated_value", "launch_date")
+
+
+async def _tender_page(
+    ctx: Context,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    assert ctx.membership is not None
+    tender = ctx.membership.tender
+    documents = await tenders.list_documents(ctx.services.db, tender.id)
+    members = await tenders.list_members(ctx.services.db, tender.id)
+    return render(
+        ctx,
+        "tender.html",
+        {
+            "tender": tender,
+            "role": ctx.membership.role,
+            "documents": documents,
+            "members": members,
+            "can_manage_documents": can(ctx.role, Action.DOCUMENT_MANAGE),
+            "errors": errors or {},
+            "values": values or {},
+        },
+        status=status,
+    )
+
+
+@routes.page("GET", "/tenders/{tender_id}", Action.TENDER_READ)
+async def tender_detail(ctx: Context) -> Response:
+    return await _tender_page(ctx)
+
+
+@routes.page("POST", "/tenders/{tender_id}/documents", Action.DOCUMENT_MANAGE)
+async def document_create(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    form = await ctx.form()
+    values = {"title": form.get("title", ""), "kind": form.get("kind", "")}
+    try:
+        fields = document_fields(values)
+    except InvalidInput as invalid:
+        return await _tender_page(ctx, errors=invalid.errors, values=values, status=422)
+    document = await tenders.create_document(
+        ctx.services.db,
+        tender_id=ctx.membership.tender.id,
+        creator_id=ctx.user.id,
+        title=fields["title"],
+        kind=fields["kind"],
+    )
+    return RedirectResponse(f"/documents/{document.id}", status_code=303)

@@ -1,0 +1,47 @@
+"""HTML rendering: one Jinja2 environment (autoescaped, translated) for every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from server.i18n import current_language, gettext, ngettext
+from server.validation import DOCUMENT_KINDS, PURCHASE_CATEGORIES
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+
+def _money(value: float | None) -> str:
+    if value is None:
+        return ""
+    whole = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return whole.removesuffix(",00") + "\u00a0€" if current_language() == "fr" else f"€{value:,.2f}"
+
+
+_env.filters["money"] = _money
+
+
+def render(ctx: Any, template: str, values: dict[str, Any], status: int = 200) -> HTMLResponse:
+    session = getattr(ctx, "session", None)
+    html = _env.get_template(template).render(
+        user=session.user if session else None,
+        csrf_token=session.csrf_token if session else "",
+        lang=current_language(),
+        path=ctx.request.url.path,
+        document_kinds=DOCUMENT_KINDS,
+        purchase_categories=PURCHASE_CATEGORIES,
+        **values,
+    )
+    return HTMLResponse(html, status_code=status)

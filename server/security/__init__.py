@@ -1,0 +1,1 @@
+"""Accounts security: password hashing, session tokens, CSRF and rate limits."""

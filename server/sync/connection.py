@@ -1,0 +1,125 @@
+"""One client's websocket inside a room: who it is, what it may do, and its outbound queue.
+
+Sends never run on the room's path: `send()` only appends to this connection's queue and a
+single sender task per connection drains it. A dead or slow client therefore cannot stall a
+broadcast or the room, and a client whose backlog exceeds its budget is closed, alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from server.sync.protocol import CloseCode
+
+log = logging.getLogger("wikimarche.sync")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is behind a connection; bound once at the handshake, never mutated."""
+
+    user_id: int
+    user_name: str
+    session_hash: str
+    document_id: int
+    tender_id: int
+
+
+SendBytes = Callable[[bytes], Awaitable[None]]
+Close = Callable[[int, str], Awaitable[None]]
+
+
+class Connection:
+    """A live client of a room."""
+
+    def __init__(
+        self,
+        identity: Identity,
+        *,
+        can_edit: bool,
+        wants_ack: bool,
+        send_bytes: SendBytes,
+        close: Close,
+        queue_limit: int,
+    ) -> None:
+        self.identity = identity
+        self.can_edit = can_edit
+        self.wants_ack = wants_ack
+        self._send_bytes = send_bytes
+        self._close = close
+        self._queue: deque[bytes] = deque()
+        self._queued_bytes = 0
+        self._queue_limit = queue_limit
+        self._ready = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.closed = False
+        self.close_code: int | None = None
+        self.synced = False  # has been sent its first SyncStep2; receives broadcasts
+        self.awareness_clients: dict[int, int] = {}  # awareness clientID → last clock
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._drain(), name="ws-sender")
+
+    def send(self, message: bytes) -> None:
+        """Queue a message for this client; never blocks, never raises."""
+        if self.closed:
+            return
+        self._queue.append(message)
+        self._queued_bytes += len(message)
+        if self._queued_bytes > self._queue_limit:
+            self.close(CloseCode.SLOW_CONSUMER, "client too slow")
+            return
+        self._ready.set()
+
+    def close(self, code: int, reason: str = "") -> None:
+        """Close this client (once); pending messages are dropped."""
+        if self.closed:
+            return
+        self.closed = True
+        self.close_code = code
+        self._queue.clear()
+        self._queued_bytes = 0
+        self._ready.set()
+        if code not in (CloseCode.GOING_AWAY, 1000):
+            log.info(
+                "closing websocket of user %s on document %s: %s %s",
+                self.identity.user_id,
+                self.identity.document_id,
+                code,
+                reason,
+            )
+        asyncio.get_running_loop().create_task(self._safe_close(code, reason))
+
+    async def _safe_close(self, code: int, reason: str) -> None:
+        try:
+            await self._close(code, reason)
+        except Exception:  # the socket may already be gone; nothing else to do
+            log.debug("closing an already closed websocket", exc_info=True)
+
+    async def _drain(self) -> None:
+        try:
+            while not self.closed:
+                await self._ready.wait()
+                self._ready.clear()
+                while self._queue and not self.closed:
+                    message = self._queue.popleft()
+                    self._queued_bytes -= len(message)
+                    await self._send_bytes(message)
+        except Exception:
+            # A vanished client: only this connection ends.
+            self.closed = True
+            self._queue.clear()
+
+    async def stop(self) -> None:
+        self.closed = True
+        self._ready.set()
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                log.debug("sender task ended", exc_info=True)

@@ -1,0 +1,128 @@
+"""The websocket endpoint `/ws/documents/{document_id}` (y-websocket protocol).
+
+Authentication and authorization happen here, in the endpoint itself, before the first
+document byte is sent: Starlette's BaseHTTPMiddleware does not run for websockets, so no
+middleware can be relied upon. The Origin header is checked before the handshake is
+accepted (cross-site websocket hijacking); the session and the document's visibility are
+checked next, and refusals close the socket with 4401, 4403 or 4404.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from server.sync.connection import Connection, Identity
+from server.sync.protocol import CloseCode, ProtocolViolation
+from server.sync.room import Room
+from server.sync.rooms import RoomManager
+
+log = logging.getLogger("wikimarche.sync")
+
+
+@dataclass(frozen=True)
+class Admission:
+    identity: Identity
+    can_edit: bool
+
+
+# Returns an Admission, or the close code of the refusal.
+Admit = Callable[[WebSocket, int], Awaitable[Admission | int]]
+OriginCheck = Callable[[WebSocket], bool]
+
+
+class DocumentSocket:
+    """Serves one websocket connection to a document's room."""
+
+    def __init__(
+        self,
+        manager: RoomManager,
+        admit: Admit,
+        origin_ok: OriginCheck,
+        *,
+        queue_limit: int,
+        max_frame_bytes: int,
+    ) -> None:
+        self.manager = manager
+        self.admit = admit
+        self.origin_ok = origin_ok
+        self.queue_limit = queue_limit
+        self.max_frame_bytes = max_frame_bytes
+
+    async def handle(self, websocket: WebSocket) -> None:
+        if not self.origin_ok(websocket):
+            # Not accepted: the browser sees a failed handshake (HTTP 403).
+            await websocket.close(code=CloseCode.FORBIDDEN)
+            return
+        raw_id = websocket.path_params.get("document_id", "")
+        document_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 19 else -1
+        await websocket.accept()
+        if document_id < 0:
+            await websocket.close(code=CloseCode.NOT_FOUND)
+            return
+        verdict = await self.admit(websocket, document_id)
+        if isinstance(verdict, int):
+            await websocket.close(code=verdict)
+            return
+        await self._serve(websocket, document_id, verdict)
+
+    async def _serve(self, websocket: WebSocket, document_id: int, admission: Admission) -> None:
+        async def send_bytes(data: bytes) -> None:
+            await websocket.send_bytes(data)
+
+        async def close(code: int, reason: str) -> None:
+            await websocket.close(code=code, reason=reason[:100])
+
+        conn = Connection(
+            admission.identity,
+            can_edit=admission.can_edit,
+            wants_ack=websocket.query_params.get("ack") == "1",
+            send_bytes=send_bytes,
+            close=close,
+            queue_limit=self.queue_limit,
+        )
+        room = await self.manager.open(document_id)
+        conn.start()
+        self.manager.attach(room, conn)
+        try:
+            await self._receive_loop(websocket, room, conn)
+        finally:
+            self.manager.detach(room, conn)
+            await conn.stop()
+
+    async def _receive_loop(self, websocket: WebSocket, room: Room, conn: Connection) -> None:
+        while not conn.closed:
+            try:
+                message = await websocket.receive()
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            data = message.get("bytes")
+            if data is None:
+                conn.close(CloseCode.UNSUPPORTED_DATA, "text frames are not supported")
+                return
+            if len(data) > self.max_frame_bytes:
+                conn.close(CloseCode.TOO_BIG, "frame too large")
+                return
+            try:
+                room.receive(conn, data)
+            except ProtocolViolation as violation:
+                log.warning(
+                    "refused frame from user %s on document %s: %s",
+                    conn.identity.user_id,
+                    conn.identity.document_id,
+                    violation.reason,
+                )
+                conn.close(violation.code, violation.reason)
+                return
+            except Exception:
+                log.exception("unexpected error while handling a frame")
+                conn.close(CloseCode.INTERNAL_ERROR, "internal error")
+                return
+            # Let other connections run between frames of a fast sender.
+            await asyncio.sleep(0)

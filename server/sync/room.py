@@ -1,0 +1,230 @@
+"""A Room: the live, in-memory session of one Document.
+
+It holds the document's `pycrdt.Doc`, the awareness states of its clients and the set of
+connections. Incoming updates are checked (role, client-ID ownership, size), applied,
+handed to the change writer, and broadcast only from the writer's commit callback: what a
+client is shown is already on disk. Each broadcast is encoded once and queued on every
+connection; no task is created per message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from pycrdt import Doc
+
+from server.sync.connection import Connection
+from server.sync.persistence import NewChange
+from server.sync.protocol import (
+    EMPTY_UPDATE,
+    CloseCode,
+    FrameType,
+    ProtocolViolation,
+    SyncStep,
+    decode_awareness,
+    decode_state_vector,
+    encode_ack,
+    encode_awareness,
+    encode_sync,
+    parse_frame,
+)
+from server.sync.writer import ChangeWriter, now_ms
+
+log = logging.getLogger("wikimarche.sync")
+
+SERVER_OWNER = 0  # owner id of the server's own Yjs client (server-side edits)
+
+
+class Room:
+    """The live session of one document."""
+
+    def __init__(
+        self,
+        document_id: int,
+        doc: Doc,
+        writer: ChangeWriter,
+        *,
+        last_change_id: int,
+        stored_bytes: int,
+        max_document_bytes: int,
+        on_changes: Callable[[Room], None] = lambda room: None,
+    ) -> None:
+        self.document_id = document_id
+        self.doc = doc
+        self.writer = writer
+        self.clients: set[Connection] = set()
+        self.last_change_id = last_change_id
+        self.changes_since_checkpoint = 0
+        self.stored_bytes = stored_bytes
+        self.max_document_bytes = max_document_bytes
+        self._on_changes = on_changes
+        # Yjs client id → user id: a connection may only write under its own ids.
+        self.owners: dict[int, int] = {doc.client_id: SERVER_OWNER}
+        # Awareness client id → (clock, json, owning connection).
+        self.awareness: dict[int, tuple[int, str, Connection]] = {}
+        self.deliveries = 0
+        self.poisoned = False  # holds a refused update: must be reloaded, never saved
+
+    # -- connections -------------------------------------------------------------
+
+    def join(self, conn: Connection) -> None:
+        self.clients.add(conn)
+        conn.send(encode_sync(SyncStep.STEP1, self.doc.get_state()))
+        if self.awareness:
+            entries = [(c, clock, text) for c, (clock, text, _) in self.awareness.items()]
+            conn.send(encode_awareness(entries))
+
+    def leave(self, conn: Connection) -> None:
+        self.clients.discard(conn)
+        gone = [
+            (client, clock + 1, "null")
+            for client, (clock, _, owner) in list(self.awareness.items())
+            if owner is conn
+        ]
+        for client, _, _ in gone:
+            del self.awareness[client]
+        if gone:
+            self._broadcast(encode_awareness(gone), exclude=conn)
+
+    # -- incoming frames ---------------------------------------------------------
+
+    def receive(self, conn: Connection, data: bytes) -> None:
+        """Handle one frame from `conn`; raise ProtocolViolation to close it."""
+        frame = parse_frame(data)
+        if frame.type == FrameType.SYNC:
+            if frame.step == SyncStep.STEP1:
+                self._answer_step1(conn, frame.payload)
+            else:
+                self._write(conn, frame.payload)
+        elif frame.type == FrameType.AWARENESS:
+            self._awareness(conn, frame.payload)
+        elif frame.type == FrameType.QUERY_AWARENESS and self.awareness:
+            entries = [(c, clock, text) for c, (clock, text, _) in self.awareness.items()]
+            conn.send(encode_awareness(entries))
+
+    def _answer_step1(self, conn: Connection, state_vector: bytes) -> None:
+        try:
+            missing = self.doc.get_update(state_vector)
+        except BaseException as exc:  # yrs panics are BaseException
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise ProtocolViolation("bad state vector", CloseCode.INVALID_PAYLOAD) from None
+        reply = encode_sync(SyncStep.STEP2, missing)
+
+        # The reply may hold updates still being committed: send it once they are stored,
+        # and only then let broadcasts reach this client, so nothing arrives out of order.
+        def deliver() -> None:
+            conn.send(reply)
+            conn.synced = True
+
+        self.writer.barrier(deliver)
+
+    def _write(self, conn: Connection, update: bytes) -> None:
+        if update == EMPTY_UPDATE:
+            return  # an empty SyncStep2 at connect is normal, for every role
+        if not conn.can_edit:
+            raise ProtocolViolation("this role may not edit the document", CloseCode.FORBIDDEN)
+        if self.stored_bytes + len(update) > self.max_document_bytes:
+            raise ProtocolViolation("document size limit reached", CloseCode.DOCUMENT_TOO_LARGE)
+        user_id = conn.identity.user_id
+        before = decode_state_vector(self.doc.get_state())
+        try:
+            self.doc.apply_update(update)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise ProtocolViolation("update rejected", CloseCode.INVALID_PAYLOAD) from None
+        # The clients whose clock moved are the ones this update wrote under. Yjs trusts
+        # peers to write only under their own ids; we check it.
+        state = {
+            client: clock
+            for client, clock in decode_state_vector(self.doc.get_state()).items()
+            if before.get(client) != clock
+        }
+        if any(self.owners.get(client, user_id) != user_id for client in state):
+            # Already applied, never stored nor broadcast: drop this in-memory state so
+            # that the room reloads from the change log.
+            reason = "update writes under another client's id"
+            conn.close(CloseCode.POLICY_VIOLATION, reason)
+            self.poisoned = True
+            self.close_all(CloseCode.SERVICE_RESTART, "reloading the document")
+            raise ProtocolViolation(reason, CloseCode.POLICY_VIOLATION)
+        for client in state:
+            self.owners[client] = user_id
+        self.stored_bytes += len(update)
+        change = NewChange(self.document_id, user_id, now_ms(), update)
+        self.writer.submit(change, lambda cid: self._committed(conn, update, state, cid))
+
+    def _committed(
+        self, origin: Connection, update: bytes, state: dict[int, int], change_id: int
+    ) -> None:
+        self.last_change_id = max(self.last_change_id, change_id)
+        self.changes_since_checkpoint += 1
+        self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=origin)
+        if origin.wants_ack and state:
+            origin.send(encode_ack(state))
+        self._on_changes(self)
+
+    def apply_server_update(self, update: bytes, author_id: int | None) -> None:
+        """Commit and broadcast an update made by the server itself (restore, import)."""
+        self.stored_bytes += len(update)
+        change = NewChange(self.document_id, author_id, now_ms(), update)
+
+        def committed(change_id: int) -> None:
+            self.last_change_id = max(self.last_change_id, change_id)
+            self.changes_since_checkpoint += 1
+            self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=None)
+            self._on_changes(self)
+
+        self.writer.submit(change, committed)
+
+    def _awareness(self, conn: Connection, payload: bytes) -> None:
+        accepted = []
+        for client, clock, text in decode_awareness(payload):
+            known = self.awareness.get(client)
+            if known is not None and known[2] is not conn:
+                continue  # another connection's presence: not this one's to change
+            if text == "null":
+                self.awareness.pop(client, None)
+                accepted.append((client, clock, text))
+                continue
+            presence = self._sanitize_presence(conn, text)
+            if presence is None:
+                continue
+            self.awareness[client] = (clock, presence, conn)
+            accepted.append((client, clock, presence))
+        if accepted:
+            # Echoed to the sender too: y-websocket clients reconnect after 30 s of silence.
+            self._broadcast(encode_awareness(accepted), exclude=None, synced_only=False)
+
+    @staticmethod
+    def _sanitize_presence(conn: Connection, text: str) -> str | None:
+        """Parse a presence state and pin its displayed name to the signed-in user."""
+        try:
+            state = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(state, dict):
+            return None
+        user = state.get("user")
+        if isinstance(user, dict):
+            user["name"] = conn.identity.user_name
+            user["id"] = conn.identity.user_id
+        return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+
+    # -- outgoing ----------------------------------------------------------------
+
+    def _broadcast(
+        self, message: bytes, *, exclude: Connection | None, synced_only: bool = True
+    ) -> None:
+        for client in self.clients:
+            if client is exclude or (synced_only and not client.synced):
+                continue
+            client.send(message)
+            self.deliveries += 1
+
+    def close_all(self, code: int, reason: str) -> None:
+        for client in list(self.clients):
+            client.close(code, reason)

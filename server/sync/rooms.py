@@ -1,0 +1,187 @@
+"""Room lifecycle: load on first connection, unload after a grace period, checkpoint.
+
+Rooms are created under a per-document lock, so fifty clients connecting at once to a
+document that is not loaded yet all end up in the same, fully loaded room (the stock
+pycrdt-websocket server drops all but one of them). A room is unloaded only when it has no
+client, nothing of it is waiting in the change writer, and its checkpoint is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+from pycrdt import Doc
+
+from server.sync.connection import Connection
+from server.sync.persistence import ChangeLog
+from server.sync.protocol import CloseCode
+from server.sync.room import Room
+from server.sync.writer import ChangeWriter
+
+log = logging.getLogger("wikimarche.rooms")
+
+
+class RoomManager:
+    """All rooms of this process."""
+
+    def __init__(
+        self,
+        store: ChangeLog,
+        writer: ChangeWriter,
+        *,
+        grace_seconds: float = 30.0,
+        checkpoint_every: int = 500,
+        max_document_bytes: int = 32 * 1024 * 1024,
+    ) -> None:
+        self.store = store
+        self.writer = writer
+        self.grace_seconds = grace_seconds
+        self.checkpoint_every = checkpoint_every
+        self.max_document_bytes = max_document_bytes
+        self.rooms: dict[int, Room] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._unload_timers: dict[int, asyncio.TimerHandle] = {}
+        self._checkpointing: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _lock(self, document_id: int) -> asyncio.Lock:
+        lock = self._locks.get(document_id)
+        if lock is None:
+            lock = self._locks[document_id] = asyncio.Lock()
+        return lock
+
+    async def open(self, document_id: int) -> Room:
+        """The document's room, loading it from the change log if needed."""
+        room = self.rooms.get(document_id)
+        if room is None or room.poisoned:
+            async with self._lock(document_id):
+                room = self.rooms.get(document_id)
+                if room is not None and room.poisoned:
+                    await self.writer.flush()  # what it accepted before is stored
+                    del self.rooms[document_id]
+                    room = None
+                if room is None:
+                    room = await self._load(document_id)
+                    self.rooms[document_id] = room
+        self._cancel_unload(document_id)
+        return room
+
+    async def _load(self, document_id: int) -> Room:
+        stored = await self.store.load(document_id)
+        doc: Doc = Doc()
+        for update in ([stored.checkpoint] if stored.checkpoint else []) + stored.changes:
+            try:
+                doc.apply_update(update)
+            except Exception:
+                log.exception("skipping an undecodable stored update of document %s", document_id)
+        room = Room(
+            document_id,
+            doc,
+            self.writer,
+            last_change_id=stored.last_change_id,
+            stored_bytes=stored.stored_bytes,
+            max_document_bytes=self.max_document_bytes,
+            on_changes=self._maybe_checkpoint,
+        )
+        room.changes_since_checkpoint = len(stored.changes)
+        # A long tail means slow opens next time: fold it into a checkpoint now.
+        self._maybe_checkpoint(room)
+        return room
+
+    def attach(self, room: Room, conn: Connection) -> None:
+        self._cancel_unload(room.document_id)
+        room.join(conn)
+
+    def detach(self, room: Room, conn: Connection) -> None:
+        room.leave(conn)
+        if not room.clients and self.rooms.get(room.document_id) is room:
+            self._schedule_unload(room.document_id)
+
+    def _cancel_unload(self, document_id: int) -> None:
+        timer = self._unload_timers.pop(document_id, None)
+        if timer is not None:
+            timer.cancel()
+
+    def _schedule_unload(self, document_id: int) -> None:
+        self._cancel_unload(document_id)
+        loop = asyncio.get_running_loop()
+        self._unload_timers[document_id] = loop.call_later(
+            self.grace_seconds, lambda: self._spawn(self._unload(document_id))
+        )
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _unload(self, document_id: int) -> None:
+        self._unload_timers.pop(document_id, None)
+        async with self._lock(document_id):
+            room = self.rooms.get(document_id)
+            if room is None or room.clients:
+                return
+            await self.writer.flush()  # never unload with a write of this room in flight
+            if room.clients:
+                return
+            await self._checkpoint(room)
+            if not room.clients:
+                del self.rooms[document_id]
+                self._locks.pop(document_id, None)
+
+    def _maybe_checkpoint(self, room: Room) -> None:
+        if (
+            room.changes_since_checkpoint >= self.checkpoint_every
+            and room.document_id not in self._checkpointing
+        ):
+            self._spawn(self._checkpoint(room))
+
+    async def _checkpoint(self, room: Room) -> None:
+        if (
+            room.poisoned
+            or room.changes_since_checkpoint == 0
+            or room.document_id in self._checkpointing
+        ):
+            return
+        self._checkpointing.add(room.document_id)
+        try:
+            # The state may already include updates still in the writer; replaying them
+            # again on load is harmless (Yjs updates are idempotent).
+            state = room.doc.get_update()
+            upto = room.last_change_id
+            done = room.changes_since_checkpoint
+            await self.store.save_checkpoint(room.document_id, upto, state)
+            room.changes_since_checkpoint = max(0, room.changes_since_checkpoint - done)
+        except Exception:
+            log.exception("checkpoint of document %s failed", room.document_id)
+        finally:
+            self._checkpointing.discard(room.document_id)
+
+    def connections(self) -> Iterator[Connection]:
+        for room in list(self.rooms.values()):
+            yield from list(room.clients)
+
+    def close_where(self, predicate: Callable[[Connection], bool], code: int, reason: str) -> int:
+        """Close every connection for which `predicate(conn)` is true; return how many."""
+        count = 0
+        for conn in self.connections():
+            if predicate(conn):
+                conn.close(code, reason)
+                count += 1
+        return count
+
+    async def shutdown(self) -> None:
+        """Close every client, commit everything, checkpoint every room."""
+        for timer in self._unload_timers.values():
+            timer.cancel()
+        self._unload_timers.clear()
+        for room in list(self.rooms.values()):
+            room.close_all(CloseCode.GOING_AWAY, "server shutting down")
+        await self.writer.flush()
+        for room in list(self.rooms.values()):
+            await self._checkpoint(room)
+        for task in list(self._tasks):
+            task.cancel()
+        self.rooms.clear()

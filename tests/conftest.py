@@ -1,0 +1,55 @@
+"""Shared fixtures: a live server per test, signed-in users, real Yjs clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from support.api import ApiUser
+from support.live import LiveServer
+from support.yjs import YjsClients
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LiveServer]:
+    live = LiveServer(tmp_path / "data")
+    live.data_dir.mkdir()
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def make_user(server: LiveServer) -> Iterator[Callable[..., ApiUser]]:
+    created: list[ApiUser] = []
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, email: str | None = None) -> ApiUser:
+        n = next(counter)
+        email = email or f"agent{n}@ville.example.fr"
+        server.add_user(email, name or f"Agent {n}")
+        user = ApiUser(server.url, email)
+        created.append(user)
+        return user
+
+    yield make
+    for user in created:
+        user.close()
+
+
+@pytest.fixture
+def add_member(server: LiveServer) -> Callable[[int, int, str], None]:
+    from server.db import tenders
+
+    def add(tender_id: int, user_id: int, role: str) -> None:
+        server.db_call(lambda db: tenders.add_member(db, tender_id, user_id, role))
+
+    return add
+
+
+@pytest.fixture
+def yjs() -> Iterator[YjsClients]:
+    clients = YjsClients()
+    yield clients
+    clients.close()
