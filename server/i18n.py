@@ -56,13 +56,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
 
 
-def pick_language(cookie: str | None, accept_language: str | None) -> str:
-    """The language cookie wins; otherwise French, unless the browser asks for English
-    before French."""
-    if cookie in LANGUAGES:
-        return cookie  # type: ignore[return-value]
-    for part in (accept_language or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return DEFAULT_LANGUAGE
+def pick_language(cookie: str | None, accept_language: str | None = None) -> str:
+    """The language chosen with the selector (a cookie); French otherwise.
+
+    The browser's Accept-Language is deliberately not followed: the product is French
+    first, and agents often run English-language browsers at work.
+    """
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE  # type: ignore[return-value]

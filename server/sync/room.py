@@ -163,7 +163,8 @@ class Room:
         self.last_change_id = max(self.last_change_id, change_id)
         self.changes_since_checkpoint += 1
         self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=origin)
-        if origin.wants_ack and state:
+        if origin.wants_ack:
+            # Also for a pure deletion (no clock moved): the editor learns it is stored.
             origin.send(encode_ack(state))
         self._on_changes(self)
 
