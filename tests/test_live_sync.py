@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from support.live import wait_until
+from support.live import run_async, wait_until
 from support.rawws import Closed, PyClient, open_socket
 
 
@@ -65,7 +65,7 @@ def test_unauthenticated_socket_is_closed_before_any_document_byte(
             pass
         return ws.close_code, received
 
-    close_code, received = asyncio.run(probe())
+    close_code, received = run_async(probe())
     assert (close_code, received) == (code, 0)
 
 
@@ -86,8 +86,8 @@ def test_foreign_absent_and_null_origins_are_refused_at_the_handshake(server, ma
         return "accepted"
 
     for origin in ("https://evil.example", None, "null", "http://127.0.0.1:1"):
-        assert asyncio.run(handshake(origin)) == "InvalidStatus403", origin
-    assert asyncio.run(handshake(server.url)) == "accepted"
+        assert run_async(handshake(origin)) == "InvalidStatus403", origin
+    assert run_async(handshake(server.url)) == "accepted"
 
 
 def test_non_member_gets_4404_and_unknown_document_too(server, make_user):
@@ -104,8 +104,8 @@ def test_non_member_gets_4404_and_unknown_document_too(server, make_user):
             pass
         return ws.close_code
 
-    assert asyncio.run(close_code(outsider, doc_id)) == 4404
-    assert asyncio.run(close_code(claire, 999_999)) == 4404
+    assert run_async(close_code(outsider, doc_id)) == 4404
+    assert run_async(close_code(claire, 999_999)) == 4404
 
 
 def test_updates_are_acknowledged_once_stored(server, make_user):
@@ -124,7 +124,7 @@ def test_updates_are_acknowledged_once_stored(server, make_user):
         await client.close()
         return client.paragraph_text()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     # Acknowledged means in the database: kill the server at once and look.
     server.kill()
     server.start()

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from pycrdt import XmlElement, XmlFragment, XmlText
+from support.live import run_async
 from support.rawws import Closed, PyClient, open_socket
 
 from server.sync.protocol import SyncStep, encode_sync
@@ -58,5 +59,5 @@ def test_offline_edits_of_an_observer_in_sync_step_2_are_refused(server, make_us
             pass
         return ws.close_code
 
-    assert asyncio.run(scenario()) == 4403
+    assert run_async(scenario()) == 4403
     assert claire.document_text(doc_id) == ""

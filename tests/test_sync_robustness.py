@@ -9,7 +9,7 @@ import socket
 import struct
 
 from pycrdt import Doc, XmlFragment
-from support.live import wait_until
+from support.live import run_async, wait_until
 from support.rawws import Closed, PyClient, open_socket
 
 import versions
@@ -182,10 +182,10 @@ def test_hostile_frames_close_only_their_socket(server, make_user, add_member, y
 
     for round_number in range(3):
         for name, frame, codes in _frames(doc_id):
-            code = asyncio.run(send_and_get_close(frame))
+            code = run_async(send_and_get_close(frame))
             assert code in codes, (name, code)
-        assert asyncio.run(send_and_get_close("du texte")) == 1003
-        assert asyncio.run(oversized()) == 1009
+        assert run_async(send_and_get_close("du texte")) == 1003
+        assert run_async(oversized()) == 1009
         vanish()
         yjs.call("insert", name="a", index="end", text=f"a{round_number} ")
         yjs.call("insert", name="b", index="end", text=f"b{round_number} ")
@@ -231,7 +231,7 @@ def test_a_writer_cannot_write_under_another_clients_id(server, make_user, add_m
         await victim.close()
         return attacker.close_code
 
-    assert asyncio.run(scenario()) == 1008
+    assert run_async(scenario()) == 1008
     # The victim's clients reconnect and keep writing; the forged text never appears.
     wait_until(lambda: "victime-1" in claire.document_text(doc_id))
 
@@ -245,8 +245,42 @@ def test_a_writer_cannot_write_under_another_clients_id(server, make_user, add_m
             await asyncio.sleep(0.01)
         await client.close()
 
-    asyncio.run(victim_again())
+    run_async(victim_again())
     yjs.call("wait_synced", name="observer", timeout=20000)
     yjs.call("wait_text", name="observer", contains="victime-2")
     final = claire.document_text(doc_id)
     assert "victime-1" in final and "victime-2" in final and "FORGÉ" not in final
+
+
+def test_clients_aborting_mid_stream_do_not_stop_the_room(server, make_user, yjs):
+    claire = make_user()
+    doc_id = claire.create_document(claire.create_tender()["id"])
+    url = f"{server.ws_url}/{doc_id}"
+    for name in ("writer", "watcher1", "watcher2"):
+        yjs.connect(name, server.ws_url, doc_id, claire.ws_headers)
+    yjs.call("insert", name="writer", index=0, text="Flux : ")
+    yjs.call("wait_text", name="watcher2", contains="Flux")
+
+    async def abort_five_while_streaming() -> None:
+        aborters = []
+        for _ in range(5):
+            client = await PyClient.connect(url, claire.ws_headers)
+            await asyncio.wait_for(client.synced.wait(), 10)
+            aborters.append(client)
+        # Let the stream start and the aborters' queues fill, then cut them hard (RST).
+        await asyncio.sleep(0.3)
+        for client in aborters:
+            raw = client.ws.transport.get_extra_info("socket")
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.ws.transport.abort()
+
+    import threading
+
+    thread = threading.Thread(target=lambda: run_async(abort_five_while_streaming()))
+    thread.start()
+    yjs.call("burst", name="writer", count=3000, interval_ms=1, prefix="s", timeout=120)
+    thread.join()
+    yjs.call("wait_equal", names=["writer", "watcher1", "watcher2"], timeout=60000)
+    text = yjs.text("watcher1")
+    assert all(f"s{i} " in text for i in range(3000))
+    assert server.process is not None and server.process.poll() is None
