@@ -14,17 +14,22 @@ from starlette.staticfiles import StaticFiles
 
 from server.db import Database
 from server.db.changes import SqlChangeLog
-from server.gate import admitter, origin_checker
+from server.gate import admitter, origin_checker, refusal_logger
 from server.headers import SecurityHeaders
 from server.http import (
+    api_admin,
     api_documents,
+    api_members,
     api_session,
     api_tenders,
+    pages_admin,
     pages_auth,
     pages_documents,
+    pages_members,
     pages_tenders,
 )
 from server.http.routing import RouteTable, build_routes
+from server.mail import Mailer
 from server.security.ratelimit import RateLimiter
 from server.settings import Settings
 from server.sync.endpoint import DocumentSocket
@@ -44,6 +49,10 @@ ROUTE_TABLES: list[RouteTable] = [
     pages_auth.routes,
     pages_tenders.routes,
     pages_documents.routes,
+    api_members.routes,
+    pages_members.routes,
+    api_admin.routes,
+    pages_admin.routes,
 ]
 
 
@@ -57,6 +66,9 @@ class Services:
     writer: ChangeWriter
     rooms: RoomManager
     login_limiter: RateLimiter
+    invite_limiter: RateLimiter
+    token_limiter: RateLimiter
+    mailer: Mailer
 
 
 def build_services(settings: Settings) -> Services:
@@ -77,6 +89,9 @@ def build_services(settings: Settings) -> Services:
         writer=writer,
         rooms=rooms,
         login_limiter=RateLimiter(settings.login_attempts_per_minute, 60.0),
+        invite_limiter=RateLimiter(60, 3600.0),
+        token_limiter=RateLimiter(settings.invitation_attempts_per_minute, 60.0),
+        mailer=Mailer(db, settings.smtp_url),
     )
 
 
@@ -104,6 +119,7 @@ def create_app(settings: Settings) -> Starlette:
         origin_checker(services),
         queue_limit=settings.client_queue_bytes,
         max_frame_bytes=settings.max_frame_bytes,
+        on_refusal=refusal_logger(services),
     )
     routes = [
         *build_routes(ROUTE_TABLES),

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from roles import Action, can, parse_role
-from server.db import accounts, tenders
+from server.db import accounts, members, tenders
 from server.http.routing import SESSION_COOKIE
 from server.security.tokens import token_hash
 from server.sync.connection import Identity
@@ -50,3 +50,18 @@ def admitter(services: Any) -> Any:
         return Admission(identity, can_edit=can(role, Action.DOCUMENT_EDIT))
 
     return admit
+
+
+def refusal_logger(services: Any) -> Any:
+    async def log_refusal(identity: Identity, reason: str) -> None:
+        await members.log_activity(
+            services.db,
+            identity.tender_id,
+            identity.user_id,
+            "access_refused",
+            action="document.edit",
+            document=identity.document_id,
+            reason=reason,
+        )
+
+    return log_refusal

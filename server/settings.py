@@ -39,6 +39,7 @@ class Settings:
     # Accounts.
     session_days: int = 14
     login_attempts_per_minute: int = 10
+    invitation_attempts_per_minute: int = 20
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -29,3 +29,21 @@ export const makeReadOnly = ({ editor, toolbar, root, surface, banner = true }) 
   root.dataset.mode = 'readonly'
   if (banner) showBanner(surface)
 }
+
+/** The opposite of makeReadOnly, when the server grants write access again. */
+export const makeEditable = ({ editor, toolbar, root }) => {
+  if (!editor.isEditable) editor.setEditable(true)
+  if (toolbar) toolbar.setHidden(false)
+  root.dataset.mode = 'edit'
+  document.getElementById(BANNER_ID)?.remove()
+}
+
+// Custom y-websocket message type 101: the server tells this connection that its
+// write access changed (a manager changed the role): one byte, 1 = may edit.
+export const MESSAGE_ACCESS = 101
+
+export const installAccessHandler = (provider, onChange) => {
+  provider.messageHandlers[MESSAGE_ACCESS] = (_encoder, decoder) => {
+    onChange(decoder.arr[decoder.pos++] === 1)
+  }
+}

@@ -11,7 +11,7 @@ import { LinkShortcut } from './link-prompt.js'
 import { mountToolbar } from './toolbar.js'
 import { mountPresence } from './presence.js'
 import { SyncStatus } from './sync-status.js'
-import { makeReadOnly } from './access.js'
+import { installAccessHandler, makeEditable, makeReadOnly } from './access.js'
 import { t } from './i18n.js'
 
 const start = () => {
@@ -50,6 +50,11 @@ const start = () => {
   })
   if (!config.canEdit) readOnly(true)
   else config.root.dataset.mode = 'edit'
+  // A role change applies at once, without reloading the page.
+  installAccessHandler(provider, (mayEdit) => {
+    if (mayEdit) makeEditable({ editor, toolbar, root: config.root })
+    else readOnly(true)
+  })
 
   const status = new SyncStatus({
     element: elements.status,

@@ -18,6 +18,7 @@ class User:
     name: str
     is_admin: bool
     is_active: bool
+    is_curator: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,14 @@ class EmailTaken(Exception):
 
 def _user(row: object) -> User:
     m = row._mapping  # type: ignore[attr-defined]
-    return User(m["id"], m["email"], m["name"], bool(m["is_admin"]), bool(m["is_active"]))
+    return User(
+        m["id"],
+        m["email"],
+        m["name"],
+        bool(m["is_admin"]),
+        bool(m["is_active"]),
+        bool(m["is_curator"]),
+    )
 
 
 async def create_user(
@@ -118,10 +126,42 @@ async def get_session(db: Database, token_hash: str) -> Session | None:
     m = row._mapping
     if m["expires_at"] < time.time() or not m["is_active"]:
         return None
-    user = User(m["user_id"], m["email"], m["name"], bool(m["is_admin"]), bool(m["is_active"]))
+    user = User(
+        m["user_id"],
+        m["email"],
+        m["name"],
+        bool(m["is_admin"]),
+        bool(m["is_active"]),
+        bool(m["is_curator"]),
+    )
     return Session(m["token_hash"], user, m["csrf_token"], m["expires_at"])
 
 
 async def delete_session(db: Database, token_hash: str) -> None:
     async with db.begin() as conn:
         await conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+
+
+async def find_user_by_email(db: Database, email: str) -> User | None:
+    async with db.read() as conn:
+        row = (await conn.execute(select(users).where(users.c.email == email))).first()
+    return None if row is None else _user(row)
+
+
+async def list_users(db: Database) -> list[User]:
+    async with db.read() as conn:
+        rows = (await conn.execute(select(users).order_by(users.c.name))).all()
+    return [_user(r) for r in rows]
+
+
+async def update_user(db: Database, user_id: int, **fields: object) -> None:
+    """Change flags (is_active, is_admin, is_curator) or the name of an account."""
+    async with db.begin() as conn:
+        await conn.execute(update(users).where(users.c.id == user_id).values(**fields))
+        if fields.get("is_active") is False:
+            await conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+
+
+async def delete_user_sessions(db: Database, user_id: int) -> None:
+    async with db.begin() as conn:
+        await conn.execute(delete(sessions).where(sessions.c.user_id == user_id))

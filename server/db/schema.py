@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
@@ -39,6 +40,7 @@ users = Table(
     Column("password_hash", String(200), nullable=False),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("is_active", Boolean, nullable=False, default=True),
+    Column("is_curator", Boolean, nullable=False, default=False, server_default="0"),
     Column("created_at", Float, nullable=False),
 )
 
@@ -76,6 +78,7 @@ members = Table(
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("role", String(20), nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("last_activity_at", Float, nullable=True),
     Index("ix_members_user", "user_id"),
 )
 
@@ -117,4 +120,56 @@ checkpoints = Table(
     Column("state", LargeBinary, nullable=False),
     Column("created_at", Float, nullable=False),
     UniqueConstraint("document_id", "upto_change_id", name="uq_checkpoints_document_upto"),
+)
+
+# A member's role on one document, overriding their tender role there.
+document_roles = Table(
+    "document_roles",
+    metadata,
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(20), nullable=False),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False),
+    # SHA-256 of the 256-bit token: the link itself is never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("created_by", Id, ForeignKey("users.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("accepted_at", Float, nullable=True),
+    Column("accepted_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("revoked_at", Float, nullable=True),
+    Index("ix_invitations_tender", "tender_id"),
+)
+
+# Every e-mail the application sends; without SMTP this table is the outbox.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("sent_at", Float, nullable=True),
+    Column("error", Text, nullable=True),
+)
+
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("kind", String(40), nullable=False),
+    Column("details", Text, nullable=False, default="{}"),
+    Column("created_at", Float, nullable=False),
+    Index("ix_activity_tender", "tender_id", "id"),
 )

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import and_, insert, select, update
 
+from roles import effective_role
 from server.db.engine import Database
-from server.db.schema import documents, members, tenders
+from server.db.schema import document_roles, documents, members, tenders
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,20 @@ async def list_documents(db: Database, tender_id: int) -> list[Document]:
 async def get_document_access(
     db: Database, document_id: int, user_id: int
 ) -> tuple[Document, Membership] | None:
-    """A live document and the user's membership of its tender, or None (unknown or
+    """A live document and the user's membership of its tender, with the role that
+    applies on this document (its override, else the tender role), or None (unknown or
     not visible to this user: callers answer 404 either way)."""
     query = (
-        select(documents, tenders, members.c.role)
+        select(documents, tenders, members.c.role, document_roles.c.role.label("override"))
         .join(tenders, tenders.c.id == documents.c.tender_id)
         .join(members, and_(members.c.tender_id == tenders.c.id, members.c.user_id == user_id))
+        .outerjoin(
+            document_roles,
+            and_(
+                document_roles.c.document_id == documents.c.id,
+                document_roles.c.user_id == user_id,
+            ),
+        )
         .where(documents.c.id == document_id, _live_document, _live_tender)
     )
     async with db.read() as conn:
@@ -227,7 +236,8 @@ async def get_document_access(
         created_at=m[tenders.c.created_at],
         updated_at=m[tenders.c.updated_at],
     )
-    return document, Membership(tender, m["role"])
+    role = effective_role(m["role"], m["override"])
+    return document, Membership(tender, role.value if role else "")
 
 
 async def update_document(db: Database, document_id: int, *, title: str) -> None:

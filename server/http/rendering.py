@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,18 @@ def _money(value: float | None) -> str:
 
 
 _env.filters["money"] = _money
+
+
+def _datetime(timestamp: float | None) -> str:
+    if not timestamp:
+        return ""
+    moment = dt.datetime.fromtimestamp(timestamp)
+    if current_language() == "fr":
+        return moment.strftime("%d/%m/%Y à %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+_env.filters["datetime"] = _datetime
 
 
 def render(ctx: Any, template: str, values: dict[str, Any], status: int = 200) -> HTMLResponse:

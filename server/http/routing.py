@@ -29,6 +29,7 @@ log = logging.getLogger("wikimarche.http")
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+ADMIN = "admin"  # a site administrator
 SESSION_COOKIE = "wm_session"
 LANGUAGE_COOKIE = "wm_lang"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -152,6 +153,8 @@ async def _check(spec: RouteSpec, ctx: Context) -> None:
         raise NotSignedIn()
     if spec.csrf and ctx.request.method not in SAFE_METHODS:
         await _check_csrf(spec, ctx)
+    if spec.access == ADMIN and not ctx.user.is_admin:
+        raise NotFound()  # the administration is not advertised to others
     if isinstance(spec.access, Action):
         await _check_action(spec.access, ctx)
 
@@ -192,6 +195,16 @@ async def _check_action(action: Action, ctx: Context) -> None:
         raise RuntimeError("an Action route needs a tender_id or document_id in its path")
     ctx.role = parse_role(ctx.membership.role)
     if not can(ctx.role, action):
+        from server.db import members
+
+        await members.log_activity(
+            db,
+            ctx.membership.tender.id,
+            user_id,
+            "access_refused",
+            action=action.value,
+            path=ctx.request.url.path,
+        )
         raise Forbidden()
 
 

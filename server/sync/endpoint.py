@@ -33,6 +33,8 @@ class Admission:
 # Returns an Admission, or the close code of the refusal.
 Admit = Callable[[WebSocket, int], Awaitable[Admission | int]]
 OriginCheck = Callable[[WebSocket], bool]
+# Told about refused writes (read-only roles), for the tender's activity log.
+OnRefusal = Callable[[Identity, str], Awaitable[None]]
 
 
 class DocumentSocket:
@@ -46,7 +48,9 @@ class DocumentSocket:
         *,
         queue_limit: int,
         max_frame_bytes: int,
+        on_refusal: OnRefusal | None = None,
     ) -> None:
+        self.on_refusal = on_refusal
         self.manager = manager
         self.admit = admit
         self.origin_ok = origin_ok
@@ -119,6 +123,8 @@ class DocumentSocket:
                     violation.reason,
                 )
                 conn.close(violation.code, violation.reason)
+                if violation.code == CloseCode.FORBIDDEN and self.on_refusal is not None:
+                    await self.on_refusal(conn.identity, violation.reason)
                 return
             except Exception:
                 log.exception("unexpected error while handling a frame")

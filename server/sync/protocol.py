@@ -4,7 +4,8 @@ A frame is `varUint(type)` then a payload: type 0 is sync (`varUint(step)` then
 `varByteArray(payload)`; step 0 = SyncStep1 carrying a state vector, 1 = SyncStep2 and
 2 = Update carrying a Yjs update), type 1 is awareness (`varByteArray` of
 `varUint(n)` × (`varUint(clientID)`, `varUint(clock)`, `varString(json)`)), type 3 asks for
-the awareness states. Type 100 is ours: the server acknowledges stored updates.
+the awareness states. Types 100 and 101 are ours: the server acknowledges stored
+updates (100) and tells the editor that its write access changed (101).
 
 `parse_frame` validates everything the stack would otherwise trust: varint lengths,
 declared lengths against the bytes really present, and element counts that would make
@@ -29,6 +30,7 @@ class FrameType(IntEnum):
     AWARENESS = 1
     QUERY_AWARENESS = 3
     ACK = 100
+    ACCESS = 101
 
 
 class SyncStep(IntEnum):
@@ -219,3 +221,8 @@ def encode_ack(state: dict[int, int]) -> bytes:
     for client, clock in state.items():
         out += write_var_uint(client) + write_var_uint(clock)
     return bytes(out)
+
+
+def encode_access(can_edit: bool) -> bytes:
+    """Tell our editor that this connection's write access changed (1 = may edit)."""
+    return write_var_uint(FrameType.ACCESS) + (b"\x01" if can_edit else b"\x00")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def editor_text(page) -> str:
     """The document text as the editor holds it (carets and name labels excluded)."""
-    return str(page.evaluate("window.wikimarche.editor.getText()"))
+    return str(page.evaluate("() => window.wikimarche?.editor?.getText() ?? ''"))
 
 
 def test_sign_in_create_tender_and_document_then_co_write(server, add_member, chromium):
@@ -50,7 +50,7 @@ def test_sign_in_create_tender_and_document_then_co_write(server, add_member, ch
     karim = sign_in(karim_context, server.url, "karim@ville.fr")
     karim.on("pageerror", lambda exc: errors.append(str(exc)))
     karim.goto(server.url + document_path)
-    karim.wait_for_function("window.wikimarche?.editor?.getText().includes('Article 1')")
+    wait_until(lambda: "Article 1" in editor_text(karim), 10, "the text to appear")
     # Both type at the same time in the same paragraph.
     karim.locator("#editor .ProseMirror").click()
     karim.keyboard.press("End")
@@ -61,12 +61,10 @@ def test_sign_in_create_tender_and_document_then_co_write(server, add_member, ch
     assert "Article 1" in text and "Fourniture de repas" in text and "[Karim]" in text
 
     # Presence: each sees the other.
-    karim.wait_for_function(
-        "document.querySelector('#presence')?.innerText.includes('Claire Martin')"
-    )
+    wait_until(lambda: "Claire Martin" in karim.locator("#presence").inner_text(), 10, "presence")
     claire.wait_for_selector("#sync-status[data-state='saved']")
     claire.reload()
-    claire.wait_for_function("window.wikimarche?.editor?.getText().includes('[Karim]')")
+    wait_until(lambda: "[Karim]" in editor_text(claire), 10, "the text to appear")
     assert editor_text(claire) == text
     assert errors == []
     claire_context.close()
@@ -90,7 +88,7 @@ def test_observer_sees_live_text_but_cannot_type(server, make_user, add_member, 
     editor.goto(f"{server.url}/documents/{document_id}")
     editor.locator("#editor .ProseMirror").click()
     editor.keyboard.type("Texte visible par l'élu.")
-    page.wait_for_function("window.wikimarche?.editor?.getText().includes('visible par')")
+    wait_until(lambda: "visible par" in editor_text(page), 10, "the text to appear")
     page.locator("#editor .ProseMirror").click()
     page.keyboard.type("tentative")
     assert "tentative" not in claire.document_text(document_id)

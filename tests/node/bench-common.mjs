@@ -129,6 +129,21 @@ export async function connectAll (members, { concurrency, timeoutMs }) {
   return { ok: failed.length === 0, failed, syncMs }
 }
 
+/**
+ * Connect the first client of every room, then all the others: a room is started by one
+ * client before the rest arrive. Used by the fan-out and storm loads, which measure
+ * delivery, not simultaneous joins (bench-join.mjs measures those).
+ */
+export async function connectStaged (members, opts) {
+  const first = await connectAll(members.filter((m) => m.index === 0), opts)
+  const rest = await connectAll(members.filter((m) => m.index !== 0), opts)
+  return {
+    ok: first.ok && rest.ok,
+    failed: [...first.failed, ...rest.failed],
+    syncMs: [...first.syncMs, ...rest.syncMs]
+  }
+}
+
 export function groupByRoom (members, roomCount) {
   const groups = Array.from({ length: roomCount }, () => [])
   members.forEach((m) => groups[m.room].push(m))

@@ -8,7 +8,7 @@ import { fragmentOf, findFirstText, insertText } from './lib/doc-body.mjs'
 import { nowMs, formatMarker, parseMarkers, insertedText, summarize } from './lib/markers.mjs'
 import { waitFor } from './lib/client.mjs'
 import {
-  connectAll, converged, destroyAll, emit, finish, flags, groupByRoom, json, log, loopLag,
+  connectStaged, converged, destroyAll, emit, finish, flags, groupByRoom, json, log, loopLag,
   makeClients, num, roomsOf, sleep
 } from './bench-common.mjs'
 
@@ -112,7 +112,7 @@ async function run () {
     url: opts.url, rooms: opts.rooms, perRoom: opts.writers + opts.readers, headers: opts.headers
   })
   const t0 = performance.now()
-  const conn = await connectAll(members, { concurrency: opts.concurrency, timeoutMs: opts.connectTimeout })
+  const conn = await connectStaged(members, { concurrency: opts.concurrency, timeoutMs: opts.connectTimeout })
   if (!conn.ok) {
     destroyAll(members)
     throw new Error(`${conn.failed.length} client(s) could not connect, first: ` +

@@ -7,7 +7,7 @@
 import { waitFor } from './lib/client.mjs'
 import { appendParagraph } from './lib/doc-body.mjs'
 import {
-  connectAll, converged, destroyAll, emit, finish, flags, groupByRoom, json, log, makeClients,
+  connectStaged, converged, destroyAll, emit, finish, flags, groupByRoom, json, log, makeClients,
   num, roomsOf, round2, sleep, wallMs
 } from './bench-common.mjs'
 
@@ -98,7 +98,7 @@ async function run () {
   const members = makeClients({
     url: opts.url, rooms: opts.rooms, perRoom: opts.perRoom, headers: opts.headers, maxBackoffTime: opts.maxBackoff
   })
-  const conn = await connectAll(members, { concurrency: 50, timeoutMs: opts.connectTimeout })
+  const conn = await connectStaged(members, { concurrency: 50, timeoutMs: opts.connectTimeout })
   if (!conn.ok) {
     destroyAll(members)
     throw new Error(`${conn.failed.length} client(s) could not connect, first: ${conn.failed[0].error}`)
