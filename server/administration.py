@@ -63,7 +63,8 @@ async def set_flags(
         raise Conflict(
             gettext("You cannot disable your own administrator account."), code="self_lockout"
         )
-    await accounts.update_user(services.db, user_id, **flags)
+    if flags:
+        await accounts.update_user(services.db, user_id, **flags)
     if flags.get("is_active") is False:
         # A disabled account loses its sessions and its live connections at once.
         services.rooms.close_where(

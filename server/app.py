@@ -89,7 +89,7 @@ def build_services(settings: Settings) -> Services:
         writer=writer,
         rooms=rooms,
         login_limiter=RateLimiter(settings.login_attempts_per_minute, 60.0),
-        invite_limiter=RateLimiter(60, 3600.0),
+        invite_limiter=RateLimiter(settings.invitations_per_hour, 3600.0),
         token_limiter=RateLimiter(settings.invitation_attempts_per_minute, 60.0),
         mailer=Mailer(db, settings.smtp_url),
     )

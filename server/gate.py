@@ -40,6 +40,7 @@ def admitter(services: Any) -> Any:
         role = parse_role(membership.role)
         if not can(role, Action.DOCUMENT_READ):
             return CloseCode.FORBIDDEN
+        await members.touch_activity(services.db, document.tender_id, session.user.id)
         identity = Identity(
             user_id=session.user.id,
             user_name=session.user.name,

@@ -40,6 +40,7 @@ class Settings:
     session_days: int = 14
     login_attempts_per_minute: int = 10
     invitation_attempts_per_minute: int = 20
+    invitations_per_hour: int = 60
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -144,3 +144,36 @@ def test_security_headers_are_set(make_user):
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
+
+
+def test_managers_edit_and_delete_a_tender_from_its_pages(make_user, add_member):
+    claire = make_user()
+    karim = make_user()
+    tender_id = claire.create_tender("Ancien titre")["id"]
+    add_member(tender_id, karim.user_id, "editor")
+    form = claire.get(f"/tenders/{tender_id}/edit")
+    assert form.status_code == 200 and "Paramètres du marché" in form.text
+    assert karim.get(f"/tenders/{tender_id}/edit").status_code == 403
+    saved = claire.client.post(
+        f"/tenders/{tender_id}/edit",
+        data={
+            "csrf_token": claire.csrf,
+            "title": "Nouveau titre",
+            "reference": "R-1",
+            "purchase_category": "works",
+            "estimated_value": "1 500,00",
+            "launch_date": "",
+        },
+    )
+    assert saved.status_code == 303
+    assert claire.get(f"/api/tenders/{tender_id}").json()["estimated_value"] == 1500.0
+    invalid = claire.client.post(
+        f"/tenders/{tender_id}/edit",
+        data={"csrf_token": claire.csrf, "title": "", "estimated_value": "beaucoup"},
+    )
+    assert invalid.status_code == 422 and "Certains champs sont invalides" in invalid.text
+    assert claire.get(f"/api/tenders/{tender_id}").json()["title"] == "Nouveau titre"
+    assert "Supprimer le marché ?" in claire.get(f"/tenders/{tender_id}/delete").text
+    done = claire.client.post(f"/tenders/{tender_id}/delete", data={"csrf_token": claire.csrf})
+    assert done.status_code == 303
+    assert karim.get(f"/api/tenders/{tender_id}").status_code == 404

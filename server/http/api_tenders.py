@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse, Response
 from roles import Action
 from server.db import tenders
 from server.http.routing import SIGNED_IN, Context, RouteTable
+from server.sync.protocol import CloseCode
 from server.validation import tender_fields
 
 routes = RouteTable()
@@ -50,7 +51,11 @@ async def update_tender(ctx: Context) -> Response:
 @routes.api("DELETE", "/api/tenders/{tender_id}", Action.TENDER_DELETE)
 async def delete_tender(ctx: Context) -> Response:
     assert ctx.membership is not None
-    await tenders.delete_tender(ctx.services.db, ctx.membership.tender.id)
+    tender_id = ctx.membership.tender.id
+    await tenders.delete_tender(ctx.services.db, tender_id)
+    ctx.services.rooms.close_where(
+        lambda conn: conn.identity.tender_id == tender_id, CloseCode.NOT_FOUND, "tender deleted"
+    )
     return Response(status_code=204)
 
 

@@ -9,6 +9,7 @@ from server.db import tenders
 from server.errors import InvalidInput
 from server.http.rendering import render
 from server.http.routing import SIGNED_IN, Context, RouteTable
+from server.sync.protocol import CloseCode
 from server.validation import document_fields, tender_fields
 
 routes = RouteTable()
@@ -91,3 +92,52 @@ async def document_create(ctx: Context) -> Response:
         kind=fields["kind"],
     )
     return RedirectResponse(f"/documents/{document.id}", status_code=303)
+
+
+@routes.page("GET", "/tenders/{tender_id}/edit", Action.TENDER_SETTINGS)
+async def tender_edit_form(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    tender = ctx.membership.tender
+    values = {
+        "title": tender.title,
+        "reference": tender.reference,
+        "purchase_category": tender.purchase_category,
+        "estimated_value": "" if tender.estimated_value is None else f"{tender.estimated_value:g}",
+        "launch_date": tender.launch_date.isoformat() if tender.launch_date else "",
+    }
+    return render(ctx, "tender_form.html", {"values": values, "errors": {}, "tender": tender})
+
+
+@routes.page("POST", "/tenders/{tender_id}/edit", Action.TENDER_SETTINGS)
+async def tender_edit(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    form = await ctx.form()
+    values = {k: form.get(k, "") for k in tender_keys}
+    try:
+        fields = tender_fields(values)
+    except InvalidInput as invalid:
+        return render(
+            ctx,
+            "tender_form.html",
+            {"values": values, "errors": invalid.errors, "tender": ctx.membership.tender},
+            status=422,
+        )
+    await tenders.update_tender(ctx.services.db, ctx.membership.tender.id, fields)
+    return RedirectResponse(f"/tenders/{ctx.membership.tender.id}", status_code=303)
+
+
+@routes.page("GET", "/tenders/{tender_id}/delete", Action.TENDER_DELETE)
+async def tender_delete_confirmation(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    return render(ctx, "tender_delete.html", {"tender": ctx.membership.tender})
+
+
+@routes.page("POST", "/tenders/{tender_id}/delete", Action.TENDER_DELETE)
+async def tender_delete(ctx: Context) -> Response:
+    assert ctx.membership is not None
+    tender_id = ctx.membership.tender.id
+    await tenders.delete_tender(ctx.services.db, tender_id)
+    ctx.services.rooms.close_where(
+        lambda conn: conn.identity.tender_id == tender_id, CloseCode.NOT_FOUND, "tender deleted"
+    )
+    return RedirectResponse("/tenders", status_code=303)

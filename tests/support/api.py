@@ -36,6 +36,9 @@ class ApiUser:
     def patch(self, path: str, **kw: Any) -> httpx.Response:
         return self.client.patch(path, **kw)
 
+    def put(self, path: str, **kw: Any) -> httpx.Response:
+        return self.client.put(path, **kw)
+
     def delete(self, path: str, **kw: Any) -> httpx.Response:
         return self.client.delete(path, **kw)
 

@@ -90,6 +90,8 @@ class LiveServer:
             **os.environ,
             "WIKIMARCHE_ROOM_GRACE_SECONDS": "0.5",
             "WIKIMARCHE_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+            "WIKIMARCHE_INVITATIONS_PER_HOUR": "100000",
+            "WIKIMARCHE_INVITATION_ATTEMPTS_PER_MINUTE": "100000",
             **self.env,
         }
         log = self.log_path.open("ab")
