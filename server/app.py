@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -16,17 +16,20 @@ from server.db import Database
 from server.db.changes import SqlChangeLog
 from server.gate import admitter, origin_checker, refusal_logger
 from server.headers import SecurityHeaders
+from server.history import AutoVersions
 from server.http import (
     api_admin,
     api_documents,
     api_members,
     api_session,
     api_tenders,
+    api_versions,
     pages_admin,
     pages_auth,
     pages_documents,
     pages_members,
     pages_tenders,
+    pages_versions,
 )
 from server.http.routing import RouteTable, build_routes
 from server.mail import Mailer
@@ -53,6 +56,8 @@ ROUTE_TABLES: list[RouteTable] = [
     pages_members.routes,
     api_admin.routes,
     pages_admin.routes,
+    api_versions.routes,
+    pages_versions.routes,
 ]
 
 
@@ -69,6 +74,7 @@ class Services:
     invite_limiter: RateLimiter
     token_limiter: RateLimiter
     mailer: Mailer
+    auto_versions: AutoVersions = field(init=False)  # needs the services themselves
 
 
 def build_services(settings: Settings) -> Services:
@@ -82,7 +88,7 @@ def build_services(settings: Settings) -> Services:
         checkpoint_every=settings.checkpoint_every,
         max_document_bytes=settings.max_document_bytes,
     )
-    return Services(
+    services = Services(
         settings=settings,
         db=db,
         change_log=change_log,
@@ -93,6 +99,11 @@ def build_services(settings: Settings) -> Services:
         token_limiter=RateLimiter(settings.invitation_attempts_per_minute, 60.0),
         mailer=Mailer(db, settings.smtp_url),
     )
+    services.auto_versions = AutoVersions(
+        services, quiet=settings.version_quiet_seconds, longest=settings.version_max_seconds
+    )
+    rooms.change_listeners.append(services.auto_versions.changed)
+    return services
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -106,9 +117,11 @@ def create_app(settings: Settings) -> Starlette:
 
             await ensure_demo(services)
         services.writer.start()
+        services.auto_versions.start()
         try:
             yield
         finally:
+            await services.auto_versions.stop()
             await services.rooms.shutdown()
             await services.writer.close()
             await services.db.close()

@@ -33,6 +33,8 @@ class Settings:
     # Live editing.
     room_grace_seconds: float = 30.0
     checkpoint_every: int = 500
+    version_quiet_seconds: float = 60.0
+    version_max_seconds: float = 600.0
     max_frame_bytes: int = 2 * 1024 * 1024
     max_document_bytes: int = 32 * 1024 * 1024
     client_queue_bytes: int = 16 * 1024 * 1024

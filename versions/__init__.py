@@ -23,6 +23,7 @@ from .build import (
 from .outline import blocks_from_outline, inlines_from_markup
 from .render_html import render_html, safe_href
 from .render_text import render_text
+from .restore import RestoreStats, restore_blocks
 from .schema import mark_type
 from .values import Attrs, FrozenValue, make_attrs
 
@@ -52,6 +53,8 @@ __all__ = [
     "read_blocks",
     "render_html",
     "render_text",
+    "restore_blocks",
+    "RestoreStats",
     "safe_href",
     "strike",
     "table",

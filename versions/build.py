@@ -50,11 +50,17 @@ def write_blocks(target: XmlFragment | XmlElement, blocks: Iterable[Block]) -> N
 
 
 def _append_block(parent: XmlFragment | XmlElement, block: Block) -> None:
-    element = parent.children.append(XmlElement(block.kind))
+    insert_block(parent, len(parent.children), block)
+
+
+def insert_block(parent: XmlFragment | XmlElement, index: int, block: Block) -> XmlElement:
+    """Insert one block tree at `index` among `parent`'s children (no own transaction)."""
+    element = parent.children.insert(index, XmlElement(block.kind))
     _set_attributes(element, block.attrs)
     _append_inlines(element, block.inlines)
     for child in block.children:
         _append_block(element, child)
+    return element
 
 
 def _set_attributes(element: XmlElement, attrs: Attrs) -> None:

@@ -173,3 +173,35 @@ activity = Table(
     Column("created_at", Float, nullable=False),
     Index("ix_activity_tender", "tender_id", "id"),
 )
+
+# Dated, immutable captures of a document: full encoded states (never snapshots, which
+# panic on real histories), with their rendered text for diffs and search.
+versions = Table(
+    "versions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("author_ids", Text, nullable=False, default="[]"),
+    Column("upto_change_id", BigInteger, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("words_added", Integer, nullable=False, default=0),
+    Column("words_removed", Integer, nullable=False, default=0),
+    UniqueConstraint("document_id", "number", name="uq_versions_document_number"),
+)
+
+# The version a user saw when opening a document, for "changes since my last visit".
+document_visits = Table(
+    "document_visits",
+    metadata,
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("seen_version", Integer, nullable=False, default=0),
+    Column("previous_version", Integer, nullable=False, default=0),
+    Column("visited_at", Float, nullable=False),
+)

@@ -46,6 +46,8 @@ class RoomManager:
         self._unload_timers: dict[int, asyncio.TimerHandle] = {}
         self._checkpointing: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Told the document id after every committed change (automatic versions use it).
+        self.change_listeners: list[Callable[[int], None]] = []
 
     def _lock(self, document_id: int) -> asyncio.Lock:
         lock = self._locks.get(document_id)
@@ -84,7 +86,7 @@ class RoomManager:
             last_change_id=stored.last_change_id,
             stored_bytes=stored.stored_bytes,
             max_document_bytes=self.max_document_bytes,
-            on_changes=self._maybe_checkpoint,
+            on_changes=self._changed,
         )
         room.changes_since_checkpoint = len(stored.changes)
         # A long tail means slow opens next time: fold it into a checkpoint now.
@@ -130,6 +132,16 @@ class RoomManager:
             if not room.clients:
                 del self.rooms[document_id]
                 self._locks.pop(document_id, None)
+
+    def _changed(self, room: Room) -> None:
+        self._maybe_checkpoint(room)
+        for listener in self.change_listeners:
+            listener(room.document_id)
+
+    def release_if_idle(self, room: Room) -> None:
+        """Let a room opened by the server itself (no client) unload after the grace period."""
+        if not room.clients and self.rooms.get(room.document_id) is room:
+            self._schedule_unload(room.document_id)
 
     def _maybe_checkpoint(self, room: Room) -> None:
         if (
