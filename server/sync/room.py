@@ -24,12 +24,12 @@ from server.sync.protocol import (
     ProtocolViolation,
     SyncStep,
     decode_awareness,
-    decode_state_vector,
     encode_ack,
     encode_awareness,
     encode_sync,
     parse_frame,
 )
+from server.sync.updates import written_ranges
 from server.sync.writer import ChangeWriter, now_ms
 
 log = logging.getLogger("wikimarche.sync")
@@ -129,28 +129,22 @@ class Room:
         if self.stored_bytes + len(update) > self.max_document_bytes:
             raise ProtocolViolation("document size limit reached", CloseCode.DOCUMENT_TOO_LARGE)
         user_id = conn.identity.user_id
-        before = decode_state_vector(self.doc.get_state())
+        # Yjs trusts peers to write only under their own client ids; we check it, from
+        # the update's own bytes, before anything is applied.
+        ranges = written_ranges(update)
+        for client in ranges:
+            owner = self.owners.get(client)
+            if owner is not None and owner != user_id:
+                raise ProtocolViolation(
+                    "update writes under another client's id", CloseCode.POLICY_VIOLATION
+                )
         try:
             self.doc.apply_update(update)
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise ProtocolViolation("update rejected", CloseCode.INVALID_PAYLOAD) from None
-        # The clients whose clock moved are the ones this update wrote under. Yjs trusts
-        # peers to write only under their own ids; we check it.
-        state = {
-            client: clock
-            for client, clock in decode_state_vector(self.doc.get_state()).items()
-            if before.get(client) != clock
-        }
-        if any(self.owners.get(client, user_id) != user_id for client in state):
-            # Already applied, never stored nor broadcast: drop this in-memory state so
-            # that the room reloads from the change log.
-            reason = "update writes under another client's id"
-            conn.close(CloseCode.POLICY_VIOLATION, reason)
-            self.poisoned = True
-            self.close_all(CloseCode.SERVICE_RESTART, "reloading the document")
-            raise ProtocolViolation(reason, CloseCode.POLICY_VIOLATION)
+        state = {client: end for client, (_start, end) in ranges.items()}
         for client in state:
             self.owners[client] = user_id
         self.stored_bytes += len(update)

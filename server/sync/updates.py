@@ -1,0 +1,171 @@
+"""Which clients an incoming Yjs update writes under, read from its bytes.
+
+A Yjs v1 update starts with its structs grouped by client: `varUint(clients)` then, per
+client, `varUint(structs) varUint(client) varUint(clock)` and the structs themselves. To
+check client-id ownership and to acknowledge stored clocks we need each client's
+[start, end) clock range; asking pycrdt for the document's state vector before and after
+costs O(clients of the document) per keystroke (1.3 ms with 1,000 past sessions), so the
+structs are walked here instead, in O(size of the update). The delete set that follows the
+structs writes nothing under any client and is not read.
+"""
+
+from __future__ import annotations
+
+from server.sync.protocol import CloseCode, ProtocolViolation, Reader
+
+# Content kinds (Yjs `getRef()`) and their clock length.
+_GC, _DELETED, _JSON, _BINARY, _STRING, _EMBED, _FORMAT, _TYPE, _ANY, _DOC, _SKIP = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+)
+_XML_ELEMENT, _XML_HOOK = 3, 5  # type refs that carry a node name
+_MAX_ANY_DEPTH = 64
+
+
+def _bad(reason: str) -> ProtocolViolation:
+    return ProtocolViolation(reason, CloseCode.INVALID_PAYLOAD)
+
+
+def _skip_string(reader: Reader) -> None:
+    reader.var_bytes()
+
+
+def _read_string_units(reader: Reader) -> int:
+    """Skip a string and return its length in UTF-16 code units (Yjs clock units)."""
+    raw = reader.var_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad("string is not UTF-8") from None
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _skip_var_int(reader: Reader) -> None:
+    reader.var_uint()  # same byte layout as an unsigned varint for skipping purposes
+
+
+def _skip_fixed(reader: Reader, size: int) -> None:
+    if reader.remaining < size:
+        raise _bad("truncated number")
+    reader.pos += size
+
+
+def _skip_any(reader: Reader, depth: int = 0) -> None:
+    """Skip one lib0 `any` value."""
+    if depth > _MAX_ANY_DEPTH:
+        raise _bad("value nested too deeply")
+    if reader.remaining < 1:
+        raise _bad("truncated value")
+    kind = reader.data[reader.pos]
+    reader.pos += 1
+    if kind in (127, 126, 121, 120):  # undefined, null, false, true
+        return
+    if kind == 125:
+        _skip_var_int(reader)
+    elif kind == 124:
+        _skip_fixed(reader, 4)
+    elif kind in (123, 122):
+        _skip_fixed(reader, 8)
+    elif kind in (119, 116):  # string, bytes
+        reader.var_bytes()
+    elif kind == 118:  # object
+        for _ in range(_count(reader)):
+            _skip_string(reader)
+            _skip_any(reader, depth + 1)
+    elif kind == 117:  # array
+        for _ in range(_count(reader)):
+            _skip_any(reader, depth + 1)
+    else:
+        raise _bad("unknown value type")
+
+
+def _count(reader: Reader) -> int:
+    count = reader.var_uint()
+    if count > reader.remaining:
+        raise _bad("count larger than the update")
+    return count
+
+
+def _item_length(reader: Reader, info: int) -> int:
+    """Skip an Item struct (after its info byte) and return its clock length."""
+    if info & 0x80:  # left origin id
+        reader.var_uint()
+        reader.var_uint()
+    if info & 0x40:  # right origin id
+        reader.var_uint()
+        reader.var_uint()
+    if not info & 0xC0:  # no origin: the parent (and map key) is written
+        if reader.var_uint() == 1:
+            _skip_string(reader)  # root type name
+        else:
+            reader.var_uint()
+            reader.var_uint()
+        if info & 0x20:
+            _skip_string(reader)  # parentSub (map key)
+    ref = info & 0x1F
+    if ref == _DELETED:
+        return reader.var_uint()
+    if ref == _JSON:
+        count = _count(reader)
+        for _ in range(count):
+            _skip_string(reader)
+        return count
+    if ref == _BINARY:
+        reader.var_bytes()
+        return 1
+    if ref == _STRING:
+        return _read_string_units(reader)
+    if ref == _EMBED:
+        _skip_string(reader)
+        return 1
+    if ref == _FORMAT:
+        _skip_string(reader)
+        _skip_string(reader)
+        return 1
+    if ref == _TYPE:
+        if reader.var_uint() in (_XML_ELEMENT, _XML_HOOK):
+            _skip_string(reader)
+        return 1
+    if ref == _ANY:
+        count = _count(reader)
+        for _ in range(count):
+            _skip_any(reader)
+        return count
+    if ref == _DOC:
+        _skip_string(reader)
+        _skip_any(reader)
+        return 1
+    raise _bad("unknown content type")
+
+
+def written_ranges(update: bytes) -> dict[int, tuple[int, int]]:
+    """client → (first clock, end clock) of the structs this update carries."""
+    reader = Reader(update)
+    ranges: dict[int, tuple[int, int]] = {}
+    for _ in range(_count(reader)):
+        structs = _count(reader)
+        client = reader.var_uint()
+        start = clock = reader.var_uint()
+        for _ in range(structs):
+            if reader.remaining < 1:
+                raise _bad("truncated struct")
+            info = reader.data[reader.pos]
+            reader.pos += 1
+            ref = info & 0x1F
+            if ref in (_GC, _SKIP):
+                clock += reader.var_uint()
+            else:
+                clock += _item_length(reader, info)
+        if structs:
+            old = ranges.get(client)
+            ranges[client] = (min(start, old[0]), max(clock, old[1])) if old else (start, clock)
+    return ranges
