@@ -19,6 +19,7 @@ from server.headers import SecurityHeaders
 from server.history import AutoVersions
 from server.http import (
     api_admin,
+    api_comments,
     api_documents,
     api_members,
     api_session,
@@ -26,6 +27,7 @@ from server.http import (
     api_versions,
     pages_admin,
     pages_auth,
+    pages_comments,
     pages_documents,
     pages_members,
     pages_tenders,
@@ -33,6 +35,7 @@ from server.http import (
 )
 from server.http.routing import RouteTable, build_routes
 from server.mail import Mailer
+from server.notifier import Notifier
 from server.security.ratelimit import RateLimiter
 from server.settings import Settings
 from server.sync.endpoint import DocumentSocket
@@ -58,6 +61,8 @@ ROUTE_TABLES: list[RouteTable] = [
     pages_admin.routes,
     api_versions.routes,
     pages_versions.routes,
+    api_comments.routes,
+    pages_comments.routes,
 ]
 
 
@@ -74,7 +79,8 @@ class Services:
     invite_limiter: RateLimiter
     token_limiter: RateLimiter
     mailer: Mailer
-    auto_versions: AutoVersions = field(init=False)  # needs the services themselves
+    auto_versions: AutoVersions = field(init=False)  # these two need the services themselves
+    notifier: Notifier = field(init=False)
 
 
 def build_services(settings: Settings) -> Services:
@@ -103,6 +109,7 @@ def build_services(settings: Settings) -> Services:
         services, quiet=settings.version_quiet_seconds, longest=settings.version_max_seconds
     )
     rooms.change_listeners.append(services.auto_versions.changed)
+    services.notifier = Notifier(services)
     return services
 
 

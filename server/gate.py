@@ -48,7 +48,9 @@ def admitter(services: Any) -> Any:
             document_id=document.id,
             tender_id=document.tender_id,
         )
-        return Admission(identity, can_edit=can(role, Action.DOCUMENT_EDIT))
+        return Admission(
+            identity, can_edit=can(role, Action.DOCUMENT_EDIT), role=role.value if role else ""
+        )
 
     return admit
 

@@ -225,6 +225,7 @@ async def refresh_connections(services: Any, tender_id: int, user_id: int) -> No
         if access is None:
             conn.close(CloseCode.FORBIDDEN, "no longer a member")
             continue
+        conn.role = access[1].role
         may_edit = can(access[1].role, Action.DOCUMENT_EDIT)
         if may_edit != conn.can_edit:
             conn.can_edit = may_edit

@@ -71,6 +71,11 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def base_url(self) -> str:
+        """Where the application is reached, for links in e-mails and feeds."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
 

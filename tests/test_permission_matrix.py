@@ -16,6 +16,7 @@ from roles import Action, Role, can
 from server.app import ROUTE_TABLES
 from server.db import schema
 from server.http.routing import ADMIN, PUBLIC, SIGNED_IN, RouteSpec
+from server.security.tokens import signed
 
 SPECS: list[RouteSpec] = [spec for table in ROUTE_TABLES for spec in table.specs]
 PRINCIPALS = (
@@ -38,7 +39,9 @@ def test_every_route_declares_who_may_call_it():
     for spec in SPECS:
         assert spec.access in (PUBLIC, SIGNED_IN, ADMIN) or isinstance(spec.access, Action), spec
         if isinstance(spec.access, Action):
-            assert "{tender_id}" in spec.path or "{document_id}" in spec.path, spec.path
+            assert any(
+                f"{{{name}}}" in spec.path for name in ("tender_id", "document_id", "comment_id")
+            ), spec.path
         if spec.access == PUBLIC and spec.method not in ("GET", "HEAD"):
             # Public writes must be few and deliberate.
             assert spec.path in {
@@ -46,6 +49,7 @@ def test_every_route_declares_who_may_call_it():
                 "/login",
                 "/language",
                 "/invitations/{token}/register",
+                "/unsubscribe/{token}",
             }, spec.path
 
 
@@ -70,17 +74,38 @@ class World:
         self.invitation_id = manager.get(f"/api/tenders/{self.tender_id}/invitations").json()[-1][
             "id"
         ]
+        version = manager.post(f"/api/documents/{self.document_id}/versions", json={"label": "V1"})
+        assert version.status_code == 201, version.text
+        comment = manager.post(
+            f"/api/documents/{self.document_id}/comments",
+            json={"body": "Avis ?", "anchor": {"start": "AAAA", "end": "AAAB"}, "quote": "x"},
+        )
+        assert comment.status_code == 201, comment.text
+        self.comment_id = comment.json()["id"]
+        feed = manager.client.post(
+            f"/tenders/{self.tender_id}/feed", data={"csrf_token": manager.csrf}
+        )
+        self.feed_token = feed.text.split("/feeds/")[1].split(".atom")[0]
+        secret = (server.data_dir / "secret_key").read_text().strip()
+        self.unsubscribe_token = signed(secret, "unsubscribe", people["observer"].user_id)
         self.target_user = people["editor"].user_id
         self.target_account = people["target"].user_id  # for administration routes
 
     def path(self, spec: RouteSpec) -> str:
         user_id = self.target_account if "admin" in spec.path else self.target_user
+        token = self.token
+        if spec.path.startswith("/feeds/"):
+            token = self.feed_token
+        elif spec.path.startswith("/unsubscribe/"):
+            token = self.unsubscribe_token
         values = {
+            "number": 1,
+            "comment_id": self.comment_id,
             "tender_id": self.tender_id,
             "document_id": self.document_id,
             "user_id": user_id,
             "invitation_id": self.invitation_id,
-            "token": self.token,
+            "token": token,
         }
         return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), spec.path)
 
@@ -132,6 +157,10 @@ def call(
         "email": "nouveau@ville.fr",
         "name": "Nouveau",
         "document_id": str(world.document_id),
+        "label": "Version témoin",
+        "version": 1,
+        "body": "Un avis.",
+        "state": "visible",
     }
     if spec.kind == "api":
         return client.request(
@@ -164,7 +193,23 @@ def expected(spec: RouteSpec, principal: str, people: dict[str, ApiUser]) -> str
     assert isinstance(spec.access, Action)
     if principal in ("outsider", "removed", "admin"):
         return "404"
+    allowed = RULES.get((spec.method, spec.path))
+    if allowed is not None:  # finer rules than the route's declared action
+        return "allowed" if principal in allowed else "403"
     return "allowed" if can(Role(principal), spec.access) else "403"
+
+
+# Comment routes declare the least right (annotating) and apply finer rules: a public
+# comment needs comment.create, only its author edits it, moderators resolve and delete.
+MODERATORS = {"manager", "editor"}
+RULES = {
+    ("POST", "/api/documents/{document_id}/comments"): {"manager", "editor", "commenter"},
+    ("POST", "/api/comments/{comment_id}/replies"): {"manager", "editor", "commenter"},
+    ("PATCH", "/api/comments/{comment_id}"): {"manager"},
+    ("DELETE", "/api/comments/{comment_id}"): MODERATORS,
+    ("POST", "/api/comments/{comment_id}/resolve"): MODERATORS,
+    ("POST", "/api/comments/{comment_id}/reopen"): MODERATORS,
+}
 
 
 def _check(response: httpx.Response, outcome: str, label: str, public: bool = False) -> None:

@@ -20,6 +20,8 @@ from .build import (
     with_mark,
     write_blocks,
 )
+from .diff import Diff, Entry, Summary, diff_blocks
+from .diff_html import render_diff_inline, render_diff_side_by_side
 from .outline import blocks_from_outline, inlines_from_markup
 from .render_html import render_html, safe_href
 from .render_text import render_text
@@ -62,4 +64,10 @@ __all__ = [
     "underline",
     "with_mark",
     "write_blocks",
+    "Diff",
+    "Entry",
+    "Summary",
+    "diff_blocks",
+    "render_diff_inline",
+    "render_diff_side_by_side",
 ]

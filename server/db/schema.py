@@ -65,6 +65,11 @@ tenders = Table(
     Column("estimated_value", Float, nullable=True),
     Column("launch_date", Date, nullable=True),
     Column("status", String(20), nullable=False, default="draft"),
+    # A-priori moderation of comments, and the categories offered for comments.
+    Column("moderation", Boolean, nullable=False, default=False, server_default="0"),
+    Column("comment_categories", Text, nullable=True),
+    # Secret part of the Atom feed address of the tender's comments (SHA-256 stored).
+    Column("feed_token_hash", String(64), nullable=True),
     Column("created_by", Id, ForeignKey("users.id"), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
@@ -204,4 +209,52 @@ document_visits = Table(
     Column("seen_version", Integer, nullable=False, default=0),
     Column("previous_version", Integer, nullable=False, default=0),
     Column("visited_at", Float, nullable=False),
+)
+
+# Comments (and private annotations) anchored to a passage of a document. Replies have a
+# parent and no anchor. Nothing is erased: deletion sets deleted_at.
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("parent_id", Id, ForeignKey("comments.id"), nullable=True),
+    Column("author_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("category", String(60), nullable=True),
+    Column("anchor_start", Text, nullable=True),
+    Column("anchor_end", Text, nullable=True),
+    Column("quote", Text, nullable=False, default=""),
+    Column("private", Boolean, nullable=False, default=False),
+    Column("status", String(10), nullable=False, default="open"),
+    Column("moderation", String(10), nullable=False, default="visible"),
+    Column("mentions", Text, nullable=False, default="[]"),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("edited", Boolean, nullable=False, default=False),
+    Column("deleted_at", Float, nullable=True),
+    Index("ix_comments_document", "document_id", "id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("comment_id", Id, ForeignKey("comments.id"), nullable=True),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=True),
+    Column("actor_name", String(200), nullable=False, default=""),
+    Column("excerpt", String(300), nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+    Column("read_at", Float, nullable=True),
+    Index("ix_notifications_user", "user_id", "id"),
+)
+
+# E-mail preferences: one row per user who unsubscribed (by a signed one-click link).
+unsubscribed = Table(
+    "unsubscribed",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", Float, nullable=False),
 )

@@ -25,6 +25,8 @@ class Tender:
     status: str
     created_at: float
     updated_at: float
+    moderation: bool = False
+    comment_categories: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,7 @@ class Tender:
             "estimated_value": self.estimated_value,
             "launch_date": self.launch_date.isoformat() if self.launch_date else None,
             "status": self.status,
+            "moderation": self.moderation,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -79,6 +82,8 @@ def _tender(m: Any) -> Tender:
         status=m["status"],
         created_at=m["created_at"],
         updated_at=m["updated_at"],
+        moderation=bool(m["moderation"]),
+        comment_categories=m["comment_categories"],
     )
 
 
@@ -235,6 +240,8 @@ async def get_document_access(
         status=m[tenders.c.status],
         created_at=m[tenders.c.created_at],
         updated_at=m[tenders.c.updated_at],
+        moderation=bool(m[tenders.c.moderation]),
+        comment_categories=m[tenders.c.comment_categories],
     )
     role = effective_role(m["role"], m["override"])
     return document, Membership(tender, role.value if role else "")
@@ -263,3 +270,31 @@ async def add_member(db: Database, tender_id: int, user_id: int, role: str) -> N
                 tender_id=tender_id, user_id=user_id, role=role, created_at=time.time()
             )
         )
+
+
+async def set_comment_settings(
+    db: Database, tender_id: int, *, moderation: bool, categories_json: str
+) -> None:
+    async with db.begin() as conn:
+        await conn.execute(
+            update(tenders)
+            .where(tenders.c.id == tender_id)
+            .values(moderation=moderation, comment_categories=categories_json)
+        )
+
+
+async def set_feed_token(db: Database, tender_id: int, token_hash: str) -> None:
+    async with db.begin() as conn:
+        await conn.execute(
+            update(tenders).where(tenders.c.id == tender_id).values(feed_token_hash=token_hash)
+        )
+
+
+async def tender_by_feed(db: Database, token_hash: str) -> Tender | None:
+    async with db.read() as conn:
+        row = (
+            await conn.execute(
+                select(tenders).where(tenders.c.feed_token_hash == token_hash, _live_tender)
+            )
+        ).first()
+    return None if row is None else _tender(row._mapping)

@@ -88,7 +88,7 @@ def _diff_json(old: list[Any], new: list[Any]) -> dict[str, Any]:
     return {
         **result.to_json(),
         "html": versions.render_diff_inline(result),
-        "html_side_by_side": versions.render_diff_side_by_side(result),
+        "html_side_by_side": versions.render_diff_side_by_side(result, 1, ("Avant", "Après")),
     }
 
 

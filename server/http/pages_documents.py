@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from starlette.responses import RedirectResponse, Response
 
 from roles import Action, can
+from server import discussion
 from server.db import tenders
 from server.errors import InvalidInput
 from server.http.rendering import render
@@ -28,6 +30,7 @@ def user_color(user_id: int) -> str:
 @routes.page("GET", "/documents/{document_id}", Action.DOCUMENT_READ)
 async def editor(ctx: Context) -> Response:
     assert ctx.document is not None and ctx.membership is not None
+    members = await tenders.list_members(ctx.services.db, ctx.membership.tender.id)
     return render(
         ctx,
         "document.html",
@@ -35,7 +38,11 @@ async def editor(ctx: Context) -> Response:
             "document": ctx.document,
             "tender": ctx.membership.tender,
             "can_edit": can(ctx.role, Action.DOCUMENT_EDIT),
+            "can_comment": can(ctx.role, Action.COMMENT_CREATE),
+            "can_moderate": can(ctx.role, Action.COMMENT_MODERATE),
             "color": user_color(ctx.user.id),
+            "categories_json": json.dumps(discussion.categories(ctx.membership.tender)),
+            "members_json": json.dumps([{"id": m["user_id"], "name": m["name"]} for m in members]),
         },
     )
 

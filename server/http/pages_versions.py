@@ -104,8 +104,16 @@ async def compare_page(ctx: Context) -> Response:
     new, new_label = await version_blocks(ctx, params.get("to", "current"))
     view = "side" if params.get("view") == "side" else "inline"
     result = await asyncio.to_thread(versions.diff_blocks, old, new)
-    renderer = versions.render_diff_side_by_side if view == "side" else versions.render_diff_inline
-    html = await asyncio.to_thread(renderer, result)
+    if view == "side":
+        labels = (
+            gettext("Version %(n)s") % {"n": old_label},
+            gettext("Current text")
+            if new_label == "current"
+            else gettext("Version %(n)s") % {"n": new_label},
+        )
+        html = await asyncio.to_thread(versions.render_diff_side_by_side, result, 1, labels)
+    else:
+        html = await asyncio.to_thread(versions.render_diff_inline, result)
     values: dict[str, Any] = {
         "document": ctx.document,
         "tender": ctx.membership.tender,

@@ -62,6 +62,7 @@ def render(ctx: Any, template: str, values: dict[str, Any], status: int = 200) -
         csrf_token=session.csrf_token if session else "",
         lang=current_language(),
         path=ctx.request.url.path,
+        unread=getattr(ctx, "unread", 0),
         document_kinds=DOCUMENT_KINDS,
         purchase_categories=PURCHASE_CATEGORIES,
         **values,

@@ -48,6 +48,7 @@ class Context:
     document: tenders.Document | None = None
     role: Role | None = None
     language: str = "fr"
+    unread: int = 0  # unread notifications, shown by the bell of every page
 
     @property
     def user(self) -> accounts.User:
@@ -130,6 +131,10 @@ def _endpoint(spec: RouteSpec) -> Callable[[Request], Awaitable[Response]]:
         ctx = Context(request, language=language)
         try:
             await _check(spec, ctx)
+            if spec.kind == "page" and ctx.session is not None:
+                from server.db import comments
+
+                ctx.unread = await comments.unread_count(ctx.services.db, ctx.user.id)
             return await spec.handler(ctx)
         except AppError as error:
             return _refusal(spec, ctx, error)
@@ -182,6 +187,13 @@ async def _check_action(action: Action, ctx: Context) -> None:
     user_id = ctx.user.id
     document_id = _path_id(ctx, "document_id")
     tender_id = _path_id(ctx, "tender_id")
+    comment_id = _path_id(ctx, "comment_id")
+    if comment_id is not None:
+        from server.db import comments
+
+        document_id = await comments.document_of(db, comment_id)
+        if document_id is None:
+            raise NotFound()
     if document_id is not None:
         access = await tenders.get_document_access(db, document_id, user_id)
         if access is None:
@@ -192,7 +204,7 @@ async def _check_action(action: Action, ctx: Context) -> None:
         if ctx.membership is None:
             raise NotFound()
     else:
-        raise RuntimeError("an Action route needs a tender_id or document_id in its path")
+        raise RuntimeError("an Action route needs a tender, document or comment id in its path")
     ctx.role = parse_role(ctx.membership.role)
     if not can(ctx.role, action):
         from server.db import members

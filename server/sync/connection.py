@@ -42,12 +42,14 @@ class Connection:
         *,
         can_edit: bool,
         wants_ack: bool,
+        role: str = "",
         send_bytes: SendBytes,
         close: Close,
         queue_limit: int,
     ) -> None:
         self.identity = identity
         self.can_edit = can_edit
+        self.role = role  # the member's role on this document, kept current by role changes
         self.wants_ack = wants_ack
         self._send_bytes = send_bytes
         self._close = close

@@ -28,6 +28,7 @@ log = logging.getLogger("wikimarche.sync")
 class Admission:
     identity: Identity
     can_edit: bool
+    role: str = ""
 
 
 # Returns an Admission, or the close code of the refusal.
@@ -84,6 +85,7 @@ class DocumentSocket:
         conn = Connection(
             admission.identity,
             can_edit=admission.can_edit,
+            role=admission.role,
             wants_ack=websocket.query_params.get("ack") == "1",
             send_bytes=send_bytes,
             close=close,

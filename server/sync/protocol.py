@@ -31,6 +31,7 @@ class FrameType(IntEnum):
     QUERY_AWARENESS = 3
     ACK = 100
     ACCESS = 101
+    COMMENTS = 102
 
 
 class SyncStep(IntEnum):

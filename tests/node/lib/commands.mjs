@@ -3,9 +3,10 @@
 // {"id":..,"error":".."} answer. See README.md for the protocol.
 import * as Y from 'yjs'
 import { Client, waitFor, toBase64, fromBase64 } from './client.mjs'
-import { insertText, deleteText, appendParagraph } from './doc-body.mjs'
+import { insertText, deleteText, appendParagraph, findFirstText } from './doc-body.mjs'
 
 const DEFAULT_TIMEOUT = 10000
+const plainOf = (ytext) => ytext.toDelta().map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('')
 const LOCAL_ORIGIN = 'yclient'
 
 /** name -> Client */
@@ -129,6 +130,28 @@ const handlers = {
   },
 
   text: (cmd) => ({ ok: true, text: clientOf(cmd).text() }),
+
+  // Comment anchors as the editor makes them: Yjs relative positions in the first
+  // paragraph's text, base64-encoded (Y.encodeRelativePosition).
+  anchor: (cmd) => {
+    const client = clientOf(cmd)
+    const text = findFirstText(client.doc)
+    if (!text) throw new CommandError('no paragraph text to anchor in')
+    const index = need(cmd, 'index', 'number')
+    const length = need(cmd, 'length', 'number')
+    const encode = (i) => toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, i)))
+    return { ok: true, start: encode(index), end: encode(index + length), quote: plainOf(text).slice(index, index + length) }
+  },
+
+  resolve: (cmd) => {
+    const client = clientOf(cmd)
+    const resolve = (b64) => Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(fromBase64(b64)), client.doc)
+    const start = resolve(need(cmd, 'start', 'string'))
+    const end = resolve(need(cmd, 'end', 'string'))
+    const sameType = start && end && start.type === end.type
+    const between = sameType && start.index < end.index ? plainOf(start.type).slice(start.index, end.index) : ''
+    return { ok: true, between, detached: !sameType || start.index >= end.index }
+  },
 
   state: (cmd) => {
     const client = clientOf(cmd)
