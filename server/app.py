@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from server.db import Database
 from server.db.changes import SqlChangeLog
-from server.gate import admitter, origin_checker, refusal_logger
+from server.gate import activity_recorder, admitter, origin_checker, refusal_logger
 from server.headers import SecurityHeaders
 from server.history import AutoVersions
 from server.http import (
@@ -140,6 +140,7 @@ def create_app(settings: Settings) -> Starlette:
         queue_limit=settings.client_queue_bytes,
         max_frame_bytes=settings.max_frame_bytes,
         on_refusal=refusal_logger(services),
+        on_leave=activity_recorder(services),
     )
     routes = [
         *build_routes(ROUTE_TABLES),

@@ -40,7 +40,6 @@ def admitter(services: Any) -> Any:
         role = parse_role(membership.role)
         if not can(role, Action.DOCUMENT_READ):
             return CloseCode.FORBIDDEN
-        await members.touch_activity(services.db, document.tender_id, session.user.id)
         identity = Identity(
             user_id=session.user.id,
             user_name=session.user.name,
@@ -68,3 +67,10 @@ def refusal_logger(services: Any) -> Any:
         )
 
     return log_refusal
+
+
+def activity_recorder(services: Any) -> Any:
+    async def record(identity: Identity) -> None:
+        await members.touch_activity(services.db, identity.tender_id, identity.user_id)
+
+    return record

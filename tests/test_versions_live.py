@@ -138,3 +138,44 @@ def test_observers_and_commenters_compare_but_cannot_name_or_restore(
         )
         assert user.post(f"/api/documents/{doc_id}/restore", json={"version": 1}).status_code == 403
         assert "Restaurer" not in user.get(f"/documents/{doc_id}/history").text
+
+
+def test_diff_reports_moves_words_and_escapes_text(server, make_user, add_member, yjs):
+    claire, doc_id, _ = _tender(make_user, add_member)
+    yjs.connect("a", server.ws_url, doc_id, claire.ws_headers)
+    first = "Le titulaire livre le rapport de diagnostic sous deux mois."
+    second = "Les prestations sont réglées par virement administratif."
+    yjs.call("insert", name="a", index=0, text=first)
+    yjs.call("append_paragraph", name="a", text=second)
+    yjs.call("append_paragraph", name="a", text='<img src=x onerror="alert(1)">')
+    claire.post(f"/api/documents/{doc_id}/versions", json={"label": "V1"})
+    same = claire.get(f"/api/documents/{doc_id}/diff?from=1&to=1").json()
+    assert all(e["op"] == "equal" for e in same["entries"])
+    assert same["summary"] == {
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "moved": 0,
+        "words_added": 0,
+        "words_removed": 0,
+    }
+    # Move the first paragraph to the end and change one word of the second.
+    yjs.call("delete", name="a", index=0, length=len(first))
+    yjs.call("append_paragraph", name="a", text=first)
+    yjs.call("insert", name="a", index=0, text="X")
+    diff = wait_until(
+        lambda: (
+            claire.get(f"/api/documents/{doc_id}/diff?from=1&to=current").json()
+            if "X" in claire.document_text(doc_id)
+            else None
+        ),
+        10,
+    )
+    assert diff["summary"]["moved"] == 1
+    assert "<img src=x" not in diff["html"] and "&lt;img src=x" in diff["html"]
+    assert "&lt;img" in diff["html_side_by_side"]
+    page = claire.get(f"/documents/{doc_id}/compare?from=1&to=current")
+    assert page.status_code == 200 and "déplacé du paragraphe 1 au paragraphe 4" in page.text
+    assert "<img src=x" not in page.text
+    assert claire.get(f"/api/documents/{doc_id}/diff?from=abc&to=1").status_code == 422
+    assert claire.get(f"/api/documents/{doc_id}/diff?from=99&to=1").status_code == 404

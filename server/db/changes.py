@@ -19,6 +19,8 @@ class SqlChangeLog:
         self.db = db
 
     async def append(self, batch: Sequence[NewChange]) -> list[int]:
+        if self.db.is_sqlite:
+            return await self._append_sqlite(batch)
         rows = [
             {
                 "document_id": c.document_id,
@@ -33,6 +35,23 @@ class SqlChangeLog:
                 insert(changes).returning(changes.c.id, sort_by_parameter_order=True), rows
             )
             return [int(r[0]) for r in result.all()]
+
+    async def _append_sqlite(self, batch: Sequence[NewChange]) -> list[int]:
+        """The hot path: one driver-level executemany per batch.
+
+        Ids are read back from last_insert_rowid(): under the single-writer lock, an
+        INTEGER PRIMARY KEY without AUTOINCREMENT gives a batch consecutive rowids. (A
+        RETURNING through the ORM layer cost 100 µs per row.)
+        """
+        rows = [(c.document_id, c.author_id, c.created_ms, c.data) for c in batch]
+        async with self.db.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO changes (document_id, author_id, created_ms, data) "
+                "VALUES (?, ?, ?, ?)",
+                rows,  # type: ignore[arg-type]
+            )
+            last = int((await conn.exec_driver_sql("SELECT last_insert_rowid()")).scalar_one())
+        return list(range(last - len(rows) + 1, last + 1))
 
     async def load(self, document_id: int) -> StoredDocument:
         stored = StoredDocument()

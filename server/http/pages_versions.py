@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from html import escape
 from typing import Any
 
 from starlette.responses import RedirectResponse, Response
@@ -114,6 +116,7 @@ async def compare_page(ctx: Context) -> Response:
         html = await asyncio.to_thread(versions.render_diff_side_by_side, result, 1, labels)
     else:
         html = await asyncio.to_thread(versions.render_diff_inline, result)
+    html = _label_moves(html)
     values: dict[str, Any] = {
         "document": ctx.document,
         "tender": ctx.membership.tender,
@@ -125,6 +128,22 @@ async def compare_page(ctx: Context) -> Response:
         "versions": await stored.list_versions(ctx.services.db, ctx.document.id),
     }
     return render(ctx, "compare.html", values)
+
+
+_MOVE_LABEL = re.compile(r'<span class="diff-move-label" data-from="(\d+)" data-to="(\d+)"></span>')
+
+
+def _label_moves(html: str) -> str:
+    """Spell out moves for readers ("moved from paragraph 3"), numbering from 1."""
+
+    def label(match: re.Match[str]) -> str:
+        text = gettext("moved from paragraph %(a)s to paragraph %(b)s") % {
+            "a": int(match.group(1)) + 1,
+            "b": int(match.group(2)) + 1,
+        }
+        return f'<span class="diff-move-label">{escape(text)}</span>'
+
+    return _MOVE_LABEL.sub(label, html)
 
 
 @routes.page("GET", "/documents/{document_id}/restore/{number}", Action.VERSION_RESTORE)

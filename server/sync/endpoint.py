@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -36,6 +37,8 @@ Admit = Callable[[WebSocket, int], Awaitable[Admission | int]]
 OriginCheck = Callable[[WebSocket], bool]
 # Told about refused writes (read-only roles), for the tender's activity log.
 OnRefusal = Callable[[Identity, str], Awaitable[None]]
+# Told when a client leaves (its member's "last activity"), off the connection's path.
+OnLeave = Callable[[Identity], Coroutine[Any, Any, None]]
 
 
 class DocumentSocket:
@@ -50,8 +53,11 @@ class DocumentSocket:
         queue_limit: int,
         max_frame_bytes: int,
         on_refusal: OnRefusal | None = None,
+        on_leave: OnLeave | None = None,
     ) -> None:
         self.on_refusal = on_refusal
+        self.on_leave = on_leave
+        self._background: set[asyncio.Task[None]] = set()
         self.manager = manager
         self.admit = admit
         self.origin_ok = origin_ok
@@ -99,6 +105,12 @@ class DocumentSocket:
         finally:
             self.manager.detach(room, conn)
             await conn.stop()
+            if self.on_leave is not None:
+                task: asyncio.Task[None] = asyncio.get_running_loop().create_task(
+                    self.on_leave(conn.identity)
+                )
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
 
     async def _receive_loop(self, websocket: WebSocket, room: Room, conn: Connection) -> None:
         while not conn.closed:
