@@ -51,6 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if not _port_free(settings.host, settings.port):
         return _fail(f"port {settings.port} on {settings.host} is already in use", 2)
 
