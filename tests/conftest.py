@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.api import ApiUser
 from support.live import LiveServer
 from support.yjs import YjsClients
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -46,6 +58,20 @@ def add_member(server: LiveServer) -> Callable[[int, int, str], None]:
         server.db_call(lambda db: tenders.add_member(db, tender_id, user_id, role))
 
     return add
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("WIKIMARCHE_CHROMIUM") or shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser.conftest import sign_in
+from support.browser import editor_text, sign_in
 from support.live import wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def editor_text(page) -> str:
-    """The document text as the editor holds it (carets and name labels excluded)."""
-    return str(page.evaluate("() => window.wikimarche?.editor?.getText() ?? ''"))
 
 
 def test_sign_in_create_tender_and_document_then_co_write(server, add_member, chromium):

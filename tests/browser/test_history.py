@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from browser.conftest import sign_in
+from support.browser import editor_text, sign_in
 from support.live import wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def editor_text(page) -> str:
-    return str(page.evaluate("() => window.wikimarche?.editor?.getText() ?? ''"))
 
 
 def test_compare_and_restore_while_someone_types(server, make_user, add_member, chromium, yjs):

@@ -5,14 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser.conftest import sign_in
+from support.browser import editor_text, sign_in
 from support.live import wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def editor_text(page) -> str:
-    return str(page.evaluate("() => window.wikimarche?.editor?.getText() ?? ''"))
 
 
 def test_invite_accept_and_co_edit(server, make_user, chromium):

@@ -111,13 +111,21 @@ export function makeClients ({ url, rooms, perRoom, headers = {}, params = {}, m
 
 /**
  * Connect every member with at most `concurrency` handshakes in flight. Resolves to
- * {ok, failed: [{name, error}], syncMs: [...]} (sync time per client, from its own start).
+ * {ok, failed: [{name, error}], syncMs: [...], openMs: [...]}: per client, the time from
+ * its own start to its sync, and to its websocket being open (handshake accepted).
  */
 export async function connectAll (members, { concurrency, timeoutMs }) {
   const failed = []
   const syncMs = []
+  const openMs = []
   await mapLimit(members, concurrency, async ({ client }) => {
     const t0 = performance.now()
+    const onStatus = ({ status }) => {
+      if (status !== 'connected') return
+      openMs.push(performance.now() - t0)
+      client.provider.off('status', onStatus)
+    }
+    client.provider.on('status', onStatus)
     try {
       const res = await client.connectAndWait(timeoutMs)
       if (res.closed) failed.push({ name: client.name, error: `closed ${res.closed.code}` })
@@ -126,7 +134,7 @@ export async function connectAll (members, { concurrency, timeoutMs }) {
       failed.push({ name: client.name, error: String(err.message || err) })
     }
   })
-  return { ok: failed.length === 0, failed, syncMs }
+  return { ok: failed.length === 0, failed, syncMs, openMs }
 }
 
 /**
@@ -140,7 +148,8 @@ export async function connectStaged (members, opts) {
   return {
     ok: first.ok && rest.ok,
     failed: [...first.failed, ...rest.failed],
-    syncMs: [...first.syncMs, ...rest.syncMs]
+    syncMs: [...first.syncMs, ...rest.syncMs],
+    openMs: [...first.openMs, ...rest.openMs]
   }
 }
 

@@ -5,6 +5,7 @@
 // the clients connected until {"cmd":"release"} arrives on stdin) and for cold opens
 // (--report-text gives the length and SHA-256 of each room's text).
 import { createHash } from 'node:crypto'
+import * as Y from 'yjs'
 import { appendParagraph } from './lib/doc-body.mjs'
 import {
   connectAll, destroyAll, emit, finish, flags, groupByRoom, json, log, makeClients, num,
@@ -43,13 +44,19 @@ const opts = {
   reportText: f['report-text']
 }
 
+/** Per room: text length and hash, state size, and the time a client takes to apply it. */
 function textReport (groups) {
   return groups.map((group, r) => {
     const text = group[0].client.text()
+    const state = Y.encodeStateAsUpdate(group[0].client.doc)
+    const t0 = performance.now()
+    Y.applyUpdate(new Y.Doc(), state)
     return {
       room: opts.rooms[r],
       length: text.length,
-      sha256: createHash('sha256').update(text, 'utf8').digest('hex')
+      sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+      state_bytes: state.length,
+      client_apply_ms: round2(performance.now() - t0)
     }
   })
 }
@@ -70,6 +77,7 @@ async function run () {
     first_failures: conn.failed.slice(0, 5),
     total_ms: round2(totalMs),
     sync_ms: summarize(conn.syncMs),
+    open_ms: summarize(conn.openMs),
     concurrency
   }
   if (opts.reportText) out.texts = textReport(groups)
