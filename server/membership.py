@@ -231,3 +231,13 @@ async def refresh_connections(services: Any, tender_id: int, user_id: int) -> No
             conn.can_edit = may_edit
             if conn.wants_ack:
                 conn.send(encode_access(may_edit))
+
+
+async def revoke_invitation(
+    services: Any, tender_id: int, actor: accounts.User, raw_id: str
+) -> None:
+    if not raw_id.isdigit() or not await invitations.revoke(services.db, tender_id, int(raw_id)):
+        raise NotFound()
+    await members.log_activity(
+        services.db, tender_id, actor.id, "invitation_revoked", invitation=int(raw_id)
+    )

@@ -34,11 +34,7 @@ def tender_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     if "title" in data or not partial:
-        title = clean_text(data.get("title"), limit=MAX_TITLE)
-        if not title:
-            errors["title"] = "A title of 1 to 300 characters is required."
-        else:
-            out["title"] = title
+        _title(data, errors, out)
     if "reference" in data:
         reference = clean_text(data.get("reference") or "", limit=MAX_REFERENCE)
         if reference is None:
@@ -72,11 +68,7 @@ def document_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str,
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     if "title" in data or not partial:
-        title = clean_text(data.get("title"), limit=MAX_TITLE)
-        if not title:
-            errors["title"] = "A title of 1 to 300 characters is required."
-        else:
-            out["title"] = title
+        _title(data, errors, out)
     if not partial:
         kind = data.get("kind")
         if kind not in DOCUMENT_KINDS:
@@ -86,6 +78,14 @@ def document_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str,
     if errors:
         raise InvalidInput(errors)
     return out
+
+
+def _title(data: dict[str, Any], errors: dict[str, str], out: dict[str, Any]) -> None:
+    title = clean_text(data.get("title"), limit=MAX_TITLE)
+    if not title:
+        errors["title"] = "A title of 1 to 300 characters is required."
+    else:
+        out["title"] = title
 
 
 def email_address(value: Any) -> str | None:

@@ -6,17 +6,9 @@ from starlette.responses import JSONResponse, Response
 
 from server import administration
 from server.db import accounts, outbox
-from server.errors import NotFound
 from server.http.routing import ADMIN, Context, RouteTable
 
 routes = RouteTable()
-
-
-def _target(ctx: Context) -> int:
-    raw = ctx.request.path_params["user_id"]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound()
-    return int(raw)
 
 
 @routes.api("GET", "/api/admin/users", ADMIN)
@@ -42,13 +34,15 @@ async def create_user(ctx: Context) -> Response:
 
 @routes.api("PATCH", "/api/admin/users/{user_id}", ADMIN)
 async def update_user(ctx: Context) -> Response:
-    user = await administration.set_flags(ctx.services, ctx.user, _target(ctx), await ctx.json())
+    user = await administration.set_flags(
+        ctx.services, ctx.user, ctx.path_int("user_id"), await ctx.json()
+    )
     return JSONResponse(administration.user_json(user))
 
 
 @routes.api("POST", "/api/admin/users/{user_id}/password", ADMIN)
 async def reset_password(ctx: Context) -> Response:
-    password = await administration.reset_password(ctx.services, _target(ctx))
+    password = await administration.reset_password(ctx.services, ctx.path_int("user_id"))
     return JSONResponse({"temporary_password": password})
 
 

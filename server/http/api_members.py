@@ -7,17 +7,9 @@ from starlette.responses import JSONResponse, Response
 from roles import Action
 from server import membership
 from server.db import invitations, members
-from server.errors import NotFound
 from server.http.routing import SIGNED_IN, Context, RouteTable
 
 routes = RouteTable()
-
-
-def _user_id(ctx: Context) -> int:
-    raw = ctx.request.path_params["user_id"]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound()
-    return int(raw)
 
 
 def _base(ctx: Context) -> str:
@@ -47,7 +39,7 @@ async def add_member(ctx: Context) -> Response:
 async def change_role(ctx: Context) -> Response:
     assert ctx.membership is not None
     data = await ctx.json()
-    user_id = _user_id(ctx)
+    user_id = ctx.path_int("user_id")
     await membership.change_role(
         ctx.services, ctx.membership.tender.id, ctx.user, user_id, data.get("role")
     )
@@ -58,7 +50,9 @@ async def change_role(ctx: Context) -> Response:
 @routes.api("DELETE", "/api/tenders/{tender_id}/members/{user_id}", Action.MEMBER_MANAGE)
 async def remove_member(ctx: Context) -> Response:
     assert ctx.membership is not None
-    await membership.remove(ctx.services, ctx.membership.tender.id, ctx.user, _user_id(ctx))
+    await membership.remove(
+        ctx.services, ctx.membership.tender.id, ctx.user, ctx.path_int("user_id")
+    )
     return Response(status_code=204)
 
 
@@ -67,10 +61,14 @@ async def document_role(ctx: Context) -> Response:
     assert ctx.document is not None
     data = await ctx.json()
     await membership.set_document_role(
-        ctx.services, ctx.document, ctx.user, _user_id(ctx), data.get("role")
+        ctx.services, ctx.document, ctx.user, ctx.path_int("user_id"), data.get("role")
     )
     return JSONResponse(
-        {"document_id": ctx.document.id, "user_id": _user_id(ctx), "role": data.get("role")}
+        {
+            "document_id": ctx.document.id,
+            "user_id": ctx.path_int("user_id"),
+            "role": data.get("role"),
+        }
     )
 
 
@@ -99,17 +97,8 @@ async def list_invitations(ctx: Context) -> Response:
 @routes.api("DELETE", "/api/tenders/{tender_id}/invitations/{invitation_id}", Action.MEMBER_MANAGE)
 async def revoke_invitation(ctx: Context) -> Response:
     assert ctx.membership is not None
-    raw = ctx.request.path_params["invitation_id"]
-    if not raw.isdigit() or not await invitations.revoke(
-        ctx.services.db, ctx.membership.tender.id, int(raw)
-    ):
-        raise NotFound()
-    await members.log_activity(
-        ctx.services.db,
-        ctx.membership.tender.id,
-        ctx.user.id,
-        "invitation_revoked",
-        invitation=int(raw),
+    await membership.revoke_invitation(
+        ctx.services, ctx.membership.tender.id, ctx.user, ctx.request.path_params["invitation_id"]
     )
     return Response(status_code=204)
 

@@ -31,13 +31,6 @@ async def version_blocks(ctx: Context, which: str) -> tuple[list[Any], str]:
     return history.blocks_of(history.doc_from_state(found[1])), which
 
 
-def _number(ctx: Context) -> int:
-    raw = ctx.request.path_params["number"]
-    if not raw.isdigit() or len(raw) > 9:
-        raise NotFound()
-    return int(raw)
-
-
 @routes.api("GET", "/api/documents/{document_id}/versions", Action.VERSION_READ)
 async def list_versions(ctx: Context) -> Response:
     assert ctx.document is not None
@@ -64,7 +57,7 @@ async def create_version(ctx: Context) -> Response:
 @routes.api("GET", "/api/documents/{document_id}/versions/{number}", Action.VERSION_READ)
 async def read_version(ctx: Context) -> Response:
     assert ctx.document is not None
-    found = await stored.get_version(ctx.services.db, ctx.document.id, _number(ctx))
+    found = await stored.get_version(ctx.services.db, ctx.document.id, ctx.path_int("number"))
     if found is None:
         raise NotFound()
     text, html = content.render(history.doc_from_state(found[1]))

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from server import administration
 from server.db import accounts, outbox
-from server.errors import AppError, InvalidInput, NotFound
+from server.errors import AppError, InvalidInput
 from server.http.rendering import render
 from server.http.routing import ADMIN, Context, RouteTable
 from server.i18n import gettext
@@ -26,13 +26,6 @@ async def _users_page(
         "error": error,
     }
     return render(ctx, "admin_users.html", values, status=status)
-
-
-def _target(ctx: Context) -> int:
-    raw = ctx.request.path_params["user_id"]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound()
-    return int(raw)
 
 
 @routes.page("GET", "/admin", ADMIN)
@@ -61,7 +54,7 @@ async def flags(ctx: Context) -> Response:
     form = await ctx.form()
     changes = {name: form.get(name) == "1" for name in administration.FLAGS if name in form}
     try:
-        await administration.set_flags(ctx.services, ctx.user, _target(ctx), changes)
+        await administration.set_flags(ctx.services, ctx.user, ctx.path_int("user_id"), changes)
     except AppError as error:
         return await _users_page(ctx, error=gettext(error.message), status=error.status)
     return await _users_page(ctx, notice=gettext("The account was updated."))
@@ -69,7 +62,7 @@ async def flags(ctx: Context) -> Response:
 
 @routes.page("POST", "/admin/users/{user_id}/password", ADMIN)
 async def password(ctx: Context) -> Response:
-    secret = await administration.reset_password(ctx.services, _target(ctx))
+    secret = await administration.reset_password(ctx.services, ctx.path_int("user_id"))
     return await _users_page(ctx, notice=gettext("New temporary password:"), secret=secret)
 
 

@@ -59,13 +59,6 @@ async def members_page(ctx: Context) -> Response:
     return await _members_page(ctx)
 
 
-def _member_id(ctx: Context) -> int:
-    raw = ctx.request.path_params["user_id"]
-    if not raw.isdigit() or len(raw) > 18:
-        raise NotFound()
-    return int(raw)
-
-
 async def _act(ctx: Context, action: Any) -> Response:
     """Run a membership change; show its refusal on the page instead of an error page."""
     try:
@@ -104,7 +97,7 @@ async def change_role(ctx: Context) -> Response:
 
     async def run() -> str:
         await membership.change_role(
-            ctx.services, tender_id, ctx.user, _member_id(ctx), form.get("role")
+            ctx.services, tender_id, ctx.user, ctx.path_int("user_id"), form.get("role")
         )
         return gettext("The role was changed.")
 
@@ -117,7 +110,7 @@ async def remove(ctx: Context) -> Response:
     tender_id = ctx.membership.tender.id
 
     async def run() -> str:
-        await membership.remove(ctx.services, tender_id, ctx.user, _member_id(ctx))
+        await membership.remove(ctx.services, tender_id, ctx.user, ctx.path_int("user_id"))
         return gettext("The member was removed.")
 
     return await _act(ctx, run)
@@ -139,7 +132,7 @@ async def document_role(ctx: Context) -> Response:
     async def run() -> str:
         assert document is not None
         await membership.set_document_role(
-            ctx.services, document, ctx.user, _member_id(ctx), form.get("role") or None
+            ctx.services, document, ctx.user, ctx.path_int("user_id"), form.get("role") or None
         )
         return gettext("The role on this document was changed.")
 
@@ -151,17 +144,8 @@ async def document_role(ctx: Context) -> Response:
 )
 async def revoke(ctx: Context) -> Response:
     assert ctx.membership is not None
-    raw = ctx.request.path_params["invitation_id"]
-    if not raw.isdigit() or not await invitations.revoke(
-        ctx.services.db, ctx.membership.tender.id, int(raw)
-    ):
-        raise NotFound()
-    await members.log_activity(
-        ctx.services.db,
-        ctx.membership.tender.id,
-        ctx.user.id,
-        "invitation_revoked",
-        invitation=int(raw),
+    await membership.revoke_invitation(
+        ctx.services, ctx.membership.tender.id, ctx.user, ctx.request.path_params["invitation_id"]
     )
     return await _members_page(ctx, notice=gettext("The invitation was revoked."))
 

@@ -22,13 +22,6 @@ from server.validation import clean_text
 routes = RouteTable()
 
 
-def _number(ctx: Context) -> int:
-    raw = ctx.request.path_params["number"]
-    if not raw.isdigit() or len(raw) > 9:
-        raise NotFound()
-    return int(raw)
-
-
 async def _history_page(
     ctx: Context, *, notice: str = "", error: str = "", status: int = 200
 ) -> Response:
@@ -79,7 +72,7 @@ async def name_version(ctx: Context) -> Response:
 @routes.page("GET", "/documents/{document_id}/versions/{number}", Action.VERSION_READ)
 async def version_page(ctx: Context) -> Response:
     assert ctx.document is not None and ctx.membership is not None
-    found = await stored.get_version(ctx.services.db, ctx.document.id, _number(ctx))
+    found = await stored.get_version(ctx.services.db, ctx.document.id, ctx.path_int("number"))
     if found is None:
         raise NotFound()
     _text, html = content.render(history.doc_from_state(found[1]))
@@ -149,7 +142,7 @@ def _label_moves(html: str) -> str:
 @routes.page("GET", "/documents/{document_id}/restore/{number}", Action.VERSION_RESTORE)
 async def restore_confirmation(ctx: Context) -> Response:
     assert ctx.document is not None and ctx.membership is not None
-    found = await stored.get_version(ctx.services.db, ctx.document.id, _number(ctx))
+    found = await stored.get_version(ctx.services.db, ctx.document.id, ctx.path_int("number"))
     if found is None:
         raise NotFound()
     return render(
@@ -162,7 +155,7 @@ async def restore_confirmation(ctx: Context) -> Response:
 @routes.page("POST", "/documents/{document_id}/restore/{number}", Action.VERSION_RESTORE)
 async def restore(ctx: Context) -> Response:
     assert ctx.document is not None
-    number = _number(ctx)
+    number = ctx.path_int("number")
     try:
         new = await history.restore(ctx.services, ctx.document.id, number, ctx.user.id)
     except AppError as error:

@@ -56,6 +56,13 @@ class Context:
             raise NotSignedIn()
         return self.session.user
 
+    def path_int(self, name: str) -> int:
+        """An integer from the URL path; anything else is an unknown page (404)."""
+        value = _path_id(self, name)
+        if value is None:
+            raise NotFound()
+        return value
+
     @property
     def services(self) -> Any:
         return self.request.app.state.services
