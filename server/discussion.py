@@ -235,15 +235,20 @@ async def _after_change(
     return to_json(comment, user.id, role)
 
 
-def push(services: Any, document_id: int, comment: dict[str, Any]) -> None:
-    """Tell open editors of the document that comments changed, if they may see this one."""
-    message = write_var_uint(FrameType.COMMENTS)
-    payload = json.dumps({"event": "comments"}).encode()
-    message += write_var_uint(len(payload)) + payload
+_EVENT = json.dumps({"event": "comments"}).encode()
+# Our message type 102: "comments changed, fetch them again" (never their content).
+COMMENTS_CHANGED = write_var_uint(FrameType.COMMENTS) + write_var_uint(len(_EVENT)) + _EVENT
+
+
+def push(services: Any, document_id: int, *states: dict[str, Any]) -> None:
+    """Tell open editors of the document that comments changed, if they may see this
+    comment in any of the given states (before and after a change of visibility)."""
+    message = COMMENTS_CHANGED
     for conn in services.rooms.connections():
         if conn.identity.document_id != document_id or not conn.wants_ack:
             continue
-        if visible(comment, conn.identity.user_id, parse_role(conn.role)):
+        role = parse_role(conn.role)
+        if any(visible(state, conn.identity.user_id, role) for state in states):
             conn.send(message)
 
 
@@ -303,4 +308,5 @@ async def moderate(
     if state not in ("visible", "hidden"):
         raise InvalidInput({"state": "Unknown moderation state."})
     await stored.change(services.db, comment["id"], moderation=state)
+    push(services, document.id, comment)  # those who could see it before, too
     return await _after_change(services, document, comment["id"], user, role, event="moderated")

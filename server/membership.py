@@ -14,6 +14,7 @@ from typing import Any
 
 from roles import Action, can, parse_role
 from server.db import accounts, invitations, members, tenders
+from server.discussion import COMMENTS_CHANGED
 from server.errors import AppError, Conflict, InvalidInput, NotFound, RateLimited
 from server.i18n import gettext
 from server.security.tokens import new_token, token_hash
@@ -225,6 +226,8 @@ async def refresh_connections(services: Any, tender_id: int, user_id: int) -> No
         if access is None:
             conn.close(CloseCode.FORBIDDEN, "no longer a member")
             continue
+        if conn.role != access[1].role and conn.wants_ack:
+            conn.send(COMMENTS_CHANGED)  # what this member may see and do has changed
         conn.role = access[1].role
         may_edit = can(access[1].role, Action.DOCUMENT_EDIT)
         if may_edit != conn.can_edit:

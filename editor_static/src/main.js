@@ -12,6 +12,7 @@ import { mountToolbar } from './toolbar.js'
 import { mountPresence } from './presence.js'
 import { SyncStatus } from './sync-status.js'
 import { installAccessHandler, makeEditable, makeReadOnly } from './access.js'
+import { createComments } from './comments/index.js'
 import { t } from './i18n.js'
 
 const start = () => {
@@ -23,6 +24,7 @@ const start = () => {
   const tracker = new AckTracker(ydoc)
   installAckHandler(provider, tracker)
 
+  const comments = createComments(config, { ydoc, provider })
   const user = { name: config.user.name || t('presence.anonymous'), color: config.user.color }
   let editor = null
   editor = new Editor({
@@ -30,7 +32,7 @@ const start = () => {
     editable: config.canEdit,
     // The page's CSP forbids injected <style>; editor.css carries the rules.
     injectCSS: false,
-    extensions: [...buildExtensions({ ydoc, provider, user }), LinkShortcut],
+    extensions: [...buildExtensions({ ydoc, provider, user }), LinkShortcut, comments.extension],
     editorProps: {
       // Recomputed by ProseMirror on every update, so it follows setEditable().
       attributes: () => ({
@@ -64,6 +66,7 @@ const start = () => {
     onRefused: () => readOnly(false),
   })
   const stopPresence = mountPresence(elements.presence, provider.awareness)
+  comments.mount(editor)
 
   window.addEventListener('beforeunload', (event) => {
     if (!status.shouldWarnBeforeUnload()) return
@@ -71,9 +74,10 @@ const start = () => {
     event.returnValue = ''
   })
 
-  const app = { editor, ydoc, provider, status, tracker, config }
+  const app = { editor, ydoc, provider, status, tracker, config, comments: comments.api }
   app.destroy = () => {
     stopPresence()
+    comments.destroy()
     editor.destroy()
     provider.destroy()
     tracker.destroy()
