@@ -9,11 +9,12 @@ connection; no task is created per message.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
 
-from pycrdt import Doc
+from pycrdt import Doc, merge_updates
 
 from server.sync.connection import Connection
 from server.sync.persistence import NewChange
@@ -35,6 +36,7 @@ from server.sync.writer import ChangeWriter, now_ms
 log = logging.getLogger("wikimarche.sync")
 
 SERVER_OWNER = 0  # owner id of the server's own Yjs client (server-side edits)
+MERGE_CHUNK = 64  # merge_updates is quadratic: merge small groups only
 
 
 class Room:
@@ -66,6 +68,8 @@ class Room:
         self.awareness: dict[int, tuple[int, str, Connection]] = {}
         self.deliveries = 0
         self.poisoned = False  # holds a refused update: must be reloaded, never saved
+        self._outgoing: list[tuple[bytes, Connection | None]] = []
+        self._flush_scheduled = False
 
     # -- connections -------------------------------------------------------------
 
@@ -156,7 +160,7 @@ class Room:
     ) -> None:
         self.last_change_id = max(self.last_change_id, change_id)
         self.changes_since_checkpoint += 1
-        self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=origin)
+        self._queue_broadcast(update, origin)
         if origin.wants_ack:
             # Also for a pure deletion (no clock moved): the editor learns it is stored.
             origin.send(encode_ack(state))
@@ -170,7 +174,7 @@ class Room:
         def committed(change_id: int) -> None:
             self.last_change_id = max(self.last_change_id, change_id)
             self.changes_since_checkpoint += 1
-            self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=None)
+            self._queue_broadcast(update, None)
             self._on_changes(self)
 
         self.writer.submit(change, committed)
@@ -210,6 +214,37 @@ class Room:
         return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
 
     # -- outgoing ----------------------------------------------------------------
+
+    def _queue_broadcast(self, update: bytes, origin: Connection | None) -> None:
+        """Broadcast a committed update once the writer has run its whole batch.
+
+        Updates committed together are merged into one message per room: under a burst,
+        N editors × M readers become one send per reader per commit, not N.
+        """
+        self._outgoing.append((update, origin))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush_outgoing)
+
+    def _flush_outgoing(self) -> None:
+        self._flush_scheduled = False
+        outgoing, self._outgoing = self._outgoing, []
+        if len(outgoing) == 1:
+            update, origin = outgoing[0]
+            self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=origin)
+            return
+        for start in range(0, len(outgoing), MERGE_CHUNK):
+            chunk = [update for update, _ in outgoing[start : start + MERGE_CHUNK]]
+            try:
+                merged = merge_updates(*chunk)
+            except BaseException as exc:  # never lose a broadcast to a failed merge
+                if isinstance(exc, KeyboardInterrupt | SystemExit):
+                    raise
+                for update in chunk:
+                    self._broadcast(encode_sync(SyncStep.UPDATE, update), exclude=None)
+                continue
+            # Origins get their own update back inside the merge: Yjs ignores what it has.
+            self._broadcast(encode_sync(SyncStep.UPDATE, merged), exclude=None)
 
     def _broadcast(
         self, message: bytes, *, exclude: Connection | None, synced_only: bool = True
