@@ -19,6 +19,7 @@ from server.headers import SecurityHeaders
 from server.history import AutoVersions
 from server.http import (
     api_admin,
+    api_clauses,
     api_comments,
     api_documents,
     api_members,
@@ -63,6 +64,7 @@ ROUTE_TABLES: list[RouteTable] = [
     pages_versions.routes,
     api_comments.routes,
     pages_comments.routes,
+    api_clauses.routes,
 ]
 
 

@@ -4,8 +4,9 @@
 // delay until every other member of the room has seen it. With --readers 0 this is the
 // ymarkers.mjs measurement. Prints phase lines ({"phase":"send"|"drained"}) so the driver
 // can bracket server CPU, then one result line (same fields as ymarkers.mjs).
-import { fragmentOf, findFirstText, insertText } from './lib/doc-body.mjs'
-import { nowMs, formatMarker, parseMarkers, insertedText, summarize } from './lib/markers.mjs'
+import * as Y from 'yjs'
+import { findFirstText, insertText } from './lib/doc-body.mjs'
+import { nowMs, formatMarker, parseMarkers, summarize } from './lib/markers.mjs'
 import { waitFor } from './lib/client.mjs'
 import {
   connectStaged, converged, destroyAll, emit, finish, flags, groupByRoom, json, log, loopLag,
@@ -43,12 +44,31 @@ const opts = {
   concurrency: num('connect-concurrency', f['connect-concurrency'], { min: 1 })
 }
 
-/** Record the first time each member sees each marker typed by another member. */
+/**
+ * Strings inserted by an update, read from the update itself. ymarkers.mjs reads them
+ * from `event.delta`, which Yjs computes by walking the whole paragraph: O(text length)
+ * per update, which made the generator, not the server, the bottleneck of busy rooms.
+ */
+function insertedStrings (update) {
+  const parts = []
+  for (const struct of Y.decodeUpdate(update).structs) {
+    const content = struct.content
+    if (content && typeof content.str === 'string') parts.push(content.str)
+  }
+  return parts.join('\n')
+}
+
+/**
+ * Record the first time each member sees each marker typed by another member: when the
+ * update carrying it has been applied (the doc's 'update' event fires at the end of the
+ * transaction that integrated it, like observeDeep).
+ */
 function observeMarkers (members, seen) {
   for (const m of members) {
-    fragmentOf(m.client.doc).observeDeep((events) => {
+    m.client.doc.on('update', (update, origin) => {
+      if (origin !== m.client.provider) return // local edits
       const t = nowMs()
-      for (const mark of parseMarkers(insertedText(events))) {
+      for (const mark of parseMarkers(insertedStrings(update))) {
         if (mark.room !== m.room || mark.editor === m.index) continue
         const perMarker = seen.get(mark.key)
         if (perMarker && !perMarker.has(m.index)) perMarker.set(m.index, t - mark.ts)

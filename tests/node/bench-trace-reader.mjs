@@ -14,11 +14,11 @@ let target = null
 let done = false
 let capTimer = null
 
-function progress () {
+function progress (writer = target ? target.client : null) {
   const text = findFirstText(client.doc)
   return {
     length: text ? text.length : 0,
-    clock: target ? Y.getState(client.doc.store, target.client) : null,
+    clock: writer !== null ? Y.getState(client.doc.store, writer) : null,
     updates: client.counters.updates_received
   }
 }
@@ -52,7 +52,7 @@ parentPort.on('message', (msg) => {
     }, drainCapMs)
     check()
   } else if (msg.kind === 'progress') {
-    parentPort.postMessage({ kind: 'progress', ...progress() })
+    parentPort.postMessage({ kind: 'progress', ...progress(msg.client ?? null) })
   } else if (msg.kind === 'stop') {
     client.destroy()
     parentPort.close()

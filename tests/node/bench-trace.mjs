@@ -66,19 +66,25 @@ function nextMessage (worker, kinds) {
   })
 }
 
+/** Wait while the socket holds more than the high-water mark; false if it is gone. */
 async function drainSocket (client) {
   const ws = client.provider.ws
-  if (!ws) throw new Error('writer disconnected during the replay')
-  if (ws.bufferedAmount <= opts.highWater) return
+  if (!ws) return false
+  if (ws.bufferedAmount <= opts.highWater) return true
   while (client.provider.ws && client.provider.ws.bufferedAmount > opts.lowWater) await sleep(1)
+  return client.provider.ws !== null
 }
 
-/** Replay the patches; returns {sent, lastEditMs, firstEditMs, complete}. */
+/**
+ * Replay the patches; returns {sent, lastEditMs, firstEditMs, complete, writerClosed}.
+ * Stops early at the time cap or when the server closes the writer's socket.
+ */
 async function replay (client, ytext, patches) {
   const doc = client.doc
   const deadline = performance.now() + opts.timeCapMs
   const firstEditMs = wallMs()
   let sent = 0
+  let writerClosed = null
   for (const [pos, del, ins] of patches) {
     doc.transact(() => {
       if (del > 0) ytext.delete(pos, del)
@@ -86,12 +92,16 @@ async function replay (client, ytext, patches) {
     })
     sent++
     if (sent % 64 === 0) {
-      await drainSocket(client)
+      if (!(await drainSocket(client))) {
+        writerClosed = client.closes[client.closes.length - 1] || { code: null }
+        break
+      }
       if (sent % 512 === 0) await new Promise((resolve) => setImmediate(resolve))
       if (performance.now() > deadline) break
     }
   }
-  return { sent, firstEditMs, lastEditMs: wallMs(), complete: sent === patches.length }
+  const complete = sent === patches.length && writerClosed === null
+  return { sent, firstEditMs, lastEditMs: wallMs(), complete, writerClosed }
 }
 
 async function run () {
@@ -128,14 +138,24 @@ async function run () {
       length: ytext.length,
       complete: r.complete && opts.limit === 0
     }
-    worker.postMessage(target)
-    const end = await nextMessage(worker, ['done', 'timeout'])
+    let end
+    if (r.writerClosed) {
+      // what the writer typed after the close never reached the server: report progress
+      log('trace', `writer closed by the server: ${JSON.stringify(r.writerClosed)}`)
+      await sleep(2000)
+      worker.postMessage({ kind: 'progress', client: writer.doc.clientID })
+      end = { ...(await nextMessage(worker, ['progress'])), kind: 'timeout' }
+    } else {
+      worker.postMessage(target)
+      end = await nextMessage(worker, ['done', 'timeout'])
+    }
     await emit({ phase: 'drained' })
     const writerOk = target.complete ? writerText === trace.endContent : null
     return {
       edits_total: patches.length,
       edits_sent: r.sent,
       complete: r.complete,
+      writer_closed: r.writerClosed,
       send_seconds: round2(sendSeconds),
       edits_per_s: round2(r.sent / Math.max(sendSeconds, 1e-6)),
       reader_done: end.kind === 'done',
