@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import select
 from support.api import ApiUser
 
+from clauses import ClauseLibrary
 from roles import Action, Role, can
 from server.app import ROUTE_TABLES
 from server.db import schema
 from server.http.routing import ADMIN, PUBLIC, SIGNED_IN, RouteSpec
 from server.security.tokens import signed
 
+CLAUSE_ID = ClauseLibrary.load().ids()[0]
 SPECS: list[RouteSpec] = [spec for table in ROUTE_TABLES for spec in table.specs]
 PRINCIPALS = (
     "anonymous",
@@ -101,6 +103,7 @@ class World:
         values = {
             "number": 1,
             "comment_id": self.comment_id,
+            "clause_id": CLAUSE_ID,
             "tender_id": self.tender_id,
             "document_id": self.document_id,
             "user_id": user_id,
