@@ -11,10 +11,14 @@ SERVER_NAMES = ("ours", "bare", "bare-nodeflate", "node")
 ANCHORS = ("bare", "bare-nodeflate", "node")
 
 
-def make_server(name: str, workdir: Path) -> ServerProcess:
-    """A fresh, not yet started server of kind `name` working in `workdir`."""
+def make_server(
+    name: str, workdir: Path, template: Path | None = None, source: Path | None = None
+) -> ServerProcess:
+    """A fresh, not yet started server of kind `name` working in `workdir` (`template`:
+    where our server keeps a ready-made data directory between loads; `source`: the
+    frozen copy of its code to run)."""
     if name == "ours":
-        return OursServer(workdir)
+        return OursServer(workdir, template=template, source=source)
     if name == "bare":
         return BareServer(workdir, deflate=True)
     if name == "bare-nodeflate":

@@ -5,9 +5,11 @@ and JSON API. Rooms are documents of one tender; one bench user opens every conn
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +26,18 @@ class OursServer(ServerProcess):
     kind = "ours"
     ready_path = "/login"
 
-    def __init__(self, workdir: Path, *, grace_seconds: float | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        template: Path | None = None,
+        source: Path | None = None,
+        grace_seconds: float | None = None,
+    ) -> None:
         super().__init__(workdir)
+        self.source = source or ROOT  # where `python -m server` runs from
         self.data_dir = workdir / "data"
+        self.template = template  # a data directory holding only the bench account
         self.grace_seconds = grace_seconds
         self.api: ApiClient | None = None
         self.tender_id = 0
@@ -41,17 +52,24 @@ class OursServer(ServerProcess):
         env = {"WIKIMARCHE_LOGIN_ATTEMPTS_PER_MINUTE": "100000"}
         if self.grace_seconds is not None:
             env["WIKIMARCHE_ROOM_GRACE_SECONDS"] = str(self.grace_seconds)
-        return argv, env, ROOT
+        return argv, env, self.source
 
     def start(self) -> float:
         if self.starts == 0:
-            self._add_user()
+            self._fresh_data()
         return super().start()
 
-    def _add_user(self) -> None:
+    def _fresh_data(self) -> None:
+        """A new data directory with the bench account: created with the CLI once, then
+        copied (hashing the password and migrating take a second or so each time)."""
+        if self.template is not None and (self.template / "wikimarche.db").exists():
+            shutil.copytree(self.template, self.data_dir)
+            return
         argv = [sys.executable, "-m", "server", "user", "add", "--data-dir", str(self.data_dir)]
         argv += ["--email", EMAIL, "--name", "Banc d'essai", "--password", PASSWORD]
-        subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, timeout=60)
+        subprocess.run(argv, cwd=self.source, check=True, capture_output=True, timeout=60)
+        if self.template is not None:
+            shutil.copytree(self.data_dir, self.template)
 
     def provision(self) -> None:
         self.api = ApiClient(self.port)
@@ -67,7 +85,7 @@ class OursServer(ServerProcess):
         assert self.api is not None
         return self.api.ws_headers()
 
-    def stop(self, timeout: float = 15.0) -> dict[str, Any]:
+    def stop(self, timeout: float = 15.0) -> dict[str, Any]:  # a checkpoint per room
         if self.api is not None:
             self.api.close()
         return super().stop(timeout)
@@ -78,7 +96,7 @@ class OursServer(ServerProcess):
         """Rows and bytes of one document in the change log and checkpoints, and the sizes
         of the database files (read-only connection: the server may be running)."""
         uri = f"file:{self.db_path}?mode=ro"
-        with sqlite3.connect(uri, uri=True, timeout=30) as db:
+        with closing(sqlite3.connect(uri, uri=True, timeout=30)) as db:
             rows, data_bytes = db.execute(
                 "SELECT count(*), coalesce(sum(length(data)), 0) FROM changes"
                 " WHERE document_id = ?",
@@ -89,12 +107,20 @@ class OursServer(ServerProcess):
                 " coalesce(max(length(state)), 0) FROM checkpoints WHERE document_id = ?",
                 (document_id,),
             ).fetchone()
+            pages = dict(
+                db.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+            )
         return {
             "change_rows": rows,
             "change_bytes": data_bytes,
             "checkpoints": checkpoints,
             "checkpoint_bytes": checkpoint_bytes,
             "largest_checkpoint_bytes": last_checkpoint,
+            # Pages of the whole change log table and its index (all documents).
+            "changes_table_disk_bytes": (
+                pages.get("changes", 0) + pages.get("ix_changes_document", 0)
+            ),
+            "checkpoints_table_disk_bytes": pages.get("checkpoints", 0),
             **self.file_sizes(),
         }
 

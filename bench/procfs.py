@@ -7,6 +7,7 @@ it in clock ticks (usually 10 ms), which is fine over loads lasting seconds.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -41,3 +42,21 @@ def machine_busy_seconds() -> float:
     fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fields[:8])
     return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def wait_quiet(
+    max_wait: float, threshold_cores: float = 0.3, sample: float = 1.0
+) -> dict[str, float]:
+    """Wait (at most `max_wait` seconds) until the machine's busy CPU over `sample`
+    seconds is below `threshold_cores`; returns what was seen, for the record."""
+    started = time.monotonic()
+    busy = 0.0
+    if max_wait <= 0:
+        sample = min(sample, 0.2)
+    while True:
+        b0, t0 = machine_busy_seconds(), time.monotonic()
+        time.sleep(sample)
+        busy = (machine_busy_seconds() - b0) / (time.monotonic() - t0)
+        waited = time.monotonic() - started
+        if busy < threshold_cores or waited >= max_wait:
+            return {"busy_cores_before": round(busy, 2), "waited_s": round(waited, 1)}

@@ -25,7 +25,9 @@ from bench.api import wait_http_ok
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "tests" / "node"
 NODE_SERVER = NODE_DIR / "node_modules" / "@y" / "websocket-server" / "src" / "server.js"
-ERROR_RE = re.compile(r"\b(ERROR|CRITICAL|Traceback|Error:|exception)\b", re.IGNORECASE)
+# Log records at level ERROR/CRITICAL (Python logging), uncaught errors at the start of a
+# line (Node prints "Error: ..." / "TypeError: ..."); traceback lines are not counted.
+ERROR_RE = re.compile(r"(\b(ERROR|CRITICAL)\b|^\w*Error:)")
 WARNING_RE = re.compile(r"\bWARNING\b")
 
 
@@ -116,7 +118,7 @@ class ServerProcess:
             self.provision()
         return time.monotonic() - started
 
-    def stop(self, timeout: float = 15.0) -> dict[str, Any]:
+    def stop(self, timeout: float = 3.0) -> dict[str, Any]:
         """SIGTERM, then SIGKILL after `timeout`; records how long the stop took."""
         if self.process is None:
             return self.last_stop
