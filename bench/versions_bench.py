@@ -110,7 +110,7 @@ def bench_server(old_doc: Doc, new_doc: Doc, history: int) -> dict[str, float]:
             run_async(send(old_doc.get_update()))
             user.post(f"/api/documents/{doc_id}/versions", json={"label": "V1"})
             # The new version as edits on top of the old one (not a replacement).
-            live = Doc()
+            live: Doc = Doc()
             live.apply_update(old_doc.get_update())
             before = live.get_state()
             versions.restore_blocks(

@@ -284,3 +284,38 @@ def test_clients_aborting_mid_stream_do_not_stop_the_room(server, make_user, yjs
     text = yjs.text("watcher1")
     assert all(f"s{i} " in text for i in range(3000))
     assert server.process is not None and server.process.poll() is None
+
+
+def test_old_checkpoints_are_pruned_and_the_document_still_loads(server, make_user):
+    from server.db.schema import checkpoints
+
+    claire = make_user()
+    doc_id = claire.create_document(claire.create_tender()["id"])
+    doc = Doc()
+    fragment = doc.get("content", type=XmlFragment)
+    versions.write_blocks(fragment, [versions.paragraph("Texte de référence.")])
+
+    async def scenario(db):
+        from sqlalchemy import func, select
+
+        log = SqlChangeLog(db)
+        for upto in range(1, 6):
+            await log.save_checkpoint(doc_id, upto, doc.get_update())
+        async with db.read() as conn:
+            kept = (
+                (
+                    await conn.execute(
+                        select(checkpoints.c.upto_change_id)
+                        .where(checkpoints.c.document_id == doc_id)
+                        .order_by(checkpoints.c.upto_change_id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            total = await conn.scalar(select(func.count()).select_from(checkpoints))
+        return kept, total
+
+    kept, total = server.db_call(scenario)
+    assert kept == [4, 5] and total == 2
+    assert claire.document_text(doc_id) == "Texte de référence."

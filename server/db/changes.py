@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from server.db.engine import Database
 from server.db.schema import changes, checkpoints
@@ -101,6 +101,20 @@ class SqlChangeLog:
                     upto_change_id=upto_change_id,
                     state=state,
                     created_at=time.time(),
+                )
+            )
+            # Checkpoints are derived data (the change log is the record): keep the newest
+            # two, so a long-edited document does not pile up full states.
+            keep = (
+                select(checkpoints.c.id)
+                .where(checkpoints.c.document_id == document_id)
+                .order_by(checkpoints.c.upto_change_id.desc())
+                .limit(2)
+            )
+            await conn.execute(
+                delete(checkpoints).where(
+                    checkpoints.c.document_id == document_id,
+                    checkpoints.c.id.not_in(keep.scalar_subquery()),
                 )
             )
 
