@@ -15,10 +15,7 @@ async def current_doc(services: Any, document_id: int) -> Doc:
     if room is not None:
         return room.doc
     stored = await services.change_log.load(document_id)
-    doc: Doc = Doc()
-    for update in ([stored.checkpoint] if stored.checkpoint else []) + stored.changes:
-        doc.apply_update(update)
-    return doc
+    return stored.replay(document_id)
 
 
 def body(doc: Doc) -> XmlFragment:

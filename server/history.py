@@ -20,6 +20,7 @@ import versions
 from server.db import versions as stored
 from server.errors import AppError, NotFound
 from server.i18n import gettext
+from server.sync.protocol import CloseCode
 
 log = logging.getLogger("wikimarche.history")
 WORD = re.compile(r"\w+")
@@ -49,10 +50,7 @@ async def _live_state(services: Any, document_id: int) -> tuple[bytes, int]:
         await services.writer.flush()
         return room.doc.get_update(), room.last_change_id
     loaded = await services.change_log.load(document_id)
-    doc: Doc = Doc()
-    for update in ([loaded.checkpoint] if loaded.checkpoint else []) + loaded.changes:
-        doc.apply_update(update)
-    return doc.get_update(), loaded.last_change_id
+    return loaded.replay(document_id).get_update(), loaded.last_change_id
 
 
 async def capture(
@@ -107,7 +105,7 @@ async def restore(services: Any, document_id: int, number: int, user_id: int) ->
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             room.poisoned = True
-            room.close_all(1012, "reloading the document")
+            room.close_all(CloseCode.SERVICE_RESTART, "reloading the document")
             log.exception("restore of version %s of document %s failed", number, document_id)
             raise AppError(
                 gettext("The restore failed; nothing was changed."), code="restore_failed"

@@ -20,10 +20,7 @@ def stored_text(server, document_id: int) -> str:
     """The document as the database holds it (read while no server runs)."""
 
     async def load(db):
-        stored = await SqlChangeLog(db).load(document_id)
-        doc = Doc()
-        for update in ([stored.checkpoint] if stored.checkpoint else []) + stored.changes:
-            doc.apply_update(update)
+        doc = (await SqlChangeLog(db).load(document_id)).replay(document_id)
         return versions.render_text(versions.read_blocks(doc.get("content", type=XmlFragment)))
 
     return server.db_call(load)

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from roles import Action, Role, can, parse_role
-from server.db import accounts, tenders
+from server.db import accounts, comments, members, tenders
 from server.errors import AppError, CsrfRejected, Forbidden, NotFound, NotSignedIn, TooLarge
 from server.i18n import gettext, pick_language, set_language
 from server.security.tokens import same, token_hash
@@ -139,8 +139,6 @@ def _endpoint(spec: RouteSpec) -> Callable[[Request], Awaitable[Response]]:
         try:
             await _check(spec, ctx)
             if spec.kind == "page" and ctx.session is not None:
-                from server.db import comments
-
                 ctx.unread = await comments.unread_count(ctx.services.db, ctx.user.id)
             return await spec.handler(ctx)
         except AppError as error:
@@ -196,8 +194,6 @@ async def _check_action(action: Action, ctx: Context) -> None:
     tender_id = _path_id(ctx, "tender_id")
     comment_id = _path_id(ctx, "comment_id")
     if comment_id is not None:
-        from server.db import comments
-
         document_id = await comments.document_of(db, comment_id)
         if document_id is None:
             raise NotFound()
@@ -214,8 +210,6 @@ async def _check_action(action: Action, ctx: Context) -> None:
         raise RuntimeError("an Action route needs a tender, document or comment id in its path")
     ctx.role = parse_role(ctx.membership.role)
     if not can(ctx.role, action):
-        from server.db import members
-
         await members.log_activity(
             db,
             ctx.membership.tender.id,

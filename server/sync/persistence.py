@@ -7,9 +7,14 @@ without touching the room code.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from pycrdt import Doc
+
+log = logging.getLogger("wikimarche.persistence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,20 @@ class StoredDocument:
     changes: list[bytes] = field(default_factory=list)
     last_change_id: int = 0
     stored_bytes: int = 0
+
+    def replay(self, document_id: int | None = None) -> Doc:
+        """A Doc holding the checkpoint and every change after it.
+
+        An undecodable row is logged and skipped: one bad row must not make the whole
+        document unreadable.
+        """
+        doc: Doc = Doc()
+        for update in ([self.checkpoint] if self.checkpoint else []) + self.changes:
+            try:
+                doc.apply_update(update)
+            except Exception:
+                log.exception("skipping an undecodable stored update of document %s", document_id)
+        return doc
 
 
 class ChangeLog(Protocol):

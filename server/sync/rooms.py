@@ -13,8 +13,6 @@ import logging
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
-from pycrdt import Doc
-
 from server.sync.connection import Connection
 from server.sync.persistence import ChangeLog
 from server.sync.protocol import CloseCode
@@ -73,15 +71,9 @@ class RoomManager:
 
     async def _load(self, document_id: int) -> Room:
         stored = await self.store.load(document_id)
-        doc: Doc = Doc()
-        for update in ([stored.checkpoint] if stored.checkpoint else []) + stored.changes:
-            try:
-                doc.apply_update(update)
-            except Exception:
-                log.exception("skipping an undecodable stored update of document %s", document_id)
         room = Room(
             document_id,
-            doc,
+            stored.replay(document_id),
             self.writer,
             last_change_id=stored.last_change_id,
             stored_bytes=stored.stored_bytes,
