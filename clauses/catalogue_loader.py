@@ -261,6 +261,19 @@ def load_file(path: Path) -> tuple[list[Clause], list[str]]:
     return clauses, problems
 
 
+def catalogue_entries(directory: Path | None = None) -> list[tuple[Family, dict[str, Any]]]:
+    """The raw JSON entry of every clause version (validated first), with its family: what
+    the server stores, so that a stored version parses exactly like a shipped one."""
+    directory = directory or CATALOGUE_DIR
+    _load(directory)  # raises CatalogueError on any problem
+    entries: list[tuple[Family, dict[str, Any]]] = []
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        family = Family(data["family"])
+        entries += [(family, entry) for entry in data["clauses"]]
+    return entries
+
+
 def load_catalogue(directory: Path | None = None) -> list[Clause]:
     """Every clause version of the catalogue, validated; raises `CatalogueError`."""
     return list(_load(directory or CATALOGUE_DIR))

@@ -23,6 +23,7 @@ from server.http import (
     api_comments,
     api_documents,
     api_members,
+    api_search,
     api_session,
     api_tenders,
     api_versions,
@@ -30,11 +31,14 @@ from server.http import (
     pages_auth,
     pages_comments,
     pages_documents,
+    pages_library,
     pages_members,
     pages_tenders,
     pages_versions,
 )
 from server.http.routing import RouteTable, build_routes
+from server.indexing import DocumentIndexer
+from server.library import Library
 from server.mail import Mailer
 from server.notifier import Notifier
 from server.security.ratelimit import RateLimiter
@@ -65,6 +69,8 @@ ROUTE_TABLES: list[RouteTable] = [
     api_comments.routes,
     pages_comments.routes,
     api_clauses.routes,
+    api_search.routes,
+    pages_library.routes,
 ]
 
 
@@ -81,8 +87,10 @@ class Services:
     invite_limiter: RateLimiter
     token_limiter: RateLimiter
     mailer: Mailer
-    auto_versions: AutoVersions = field(init=False)  # these two need the services themselves
+    library: Library
+    auto_versions: AutoVersions = field(init=False)  # these need the services themselves
     notifier: Notifier = field(init=False)
+    indexer: DocumentIndexer = field(init=False)
 
 
 def build_services(settings: Settings) -> Services:
@@ -106,12 +114,15 @@ def build_services(settings: Settings) -> Services:
         invite_limiter=RateLimiter(settings.invitations_per_hour, 3600.0),
         token_limiter=RateLimiter(settings.invitation_attempts_per_minute, 60.0),
         mailer=Mailer(db, settings.smtp_url),
+        library=Library(db),
     )
     services.auto_versions = AutoVersions(
         services, quiet=settings.version_quiet_seconds, longest=settings.version_max_seconds
     )
     rooms.change_listeners.append(services.auto_versions.changed)
     services.notifier = Notifier(services)
+    services.indexer = DocumentIndexer(services)
+    rooms.change_listeners.append(services.indexer.changed)
     return services
 
 
@@ -121,15 +132,18 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await services.db.migrate()
+        await services.library.seed()
         if settings.demo:
             from server.demo import ensure_demo
 
             await ensure_demo(services)
         services.writer.start()
         services.auto_versions.start()
+        services.indexer.start()
         try:
             yield
         finally:
+            await services.indexer.stop()
             await services.auto_versions.stop()
             await services.rooms.shutdown()
             await services.writer.close()

@@ -11,9 +11,11 @@ import math
 import re
 from typing import Any
 
+from clauses import Procedure
 from server.errors import InvalidInput
 
 PURCHASE_CATEGORIES = ("works", "supplies", "services", "intellectual_services")
+PROCEDURES = tuple(procedure.value for procedure in Procedure)
 DOCUMENT_KINDS = ("RC", "CCAP", "CCTP", "AE", "BPU", "DPGF", "DQE", "other")
 MAX_TITLE = 300
 MAX_REFERENCE = 100
@@ -53,6 +55,12 @@ def tender_fields(data: dict[str, Any], *, partial: bool = False) -> dict[str, A
             errors["estimated_value"] = "The estimated value must be a positive amount in euros."
         else:
             out["estimated_value"] = value
+    if "procedure" in data:
+        procedure = data.get("procedure") or ""
+        if procedure and procedure not in PROCEDURES:
+            errors["procedure"] = "Unknown procedure."
+        else:
+            out["procedure"] = procedure
     if "launch_date" in data:
         date = _date(data.get("launch_date"))
         if date is False:

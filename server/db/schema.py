@@ -65,6 +65,8 @@ tenders = Table(
     Column("estimated_value", Float, nullable=True),
     Column("launch_date", Date, nullable=True),
     Column("status", String(20), nullable=False, default="draft"),
+    # Award procedure (a `clauses.Procedure` slug), read by the compliance rules.
+    Column("procedure", String(40), nullable=False, default="", server_default=""),
     # A-priori moderation of comments, and the categories offered for comments.
     Column("moderation", Boolean, nullable=False, default=False, server_default="0"),
     Column("comment_categories", Text, nullable=True),
@@ -257,4 +259,60 @@ unsubscribed = Table(
     metadata,
     Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("created_at", Float, nullable=False),
+)
+
+# The clause library: every version of every clause, as the catalogue's JSON entry. The
+# shipped catalogue is seeded at start; proposals are added by users and curated here.
+clause_versions = Table(
+    "clause_versions",
+    metadata,
+    Column("clause_id", String(100), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("family", String(30), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    # "|RC|CCAP|" and "|CCAG-PI 2021|": filterable with LIKE on every database.
+    Column("pieces", String(200), nullable=False, default=""),
+    Column("ccag", String(200), nullable=False, default=""),
+    Column("title", String(300), nullable=False),
+    # Accent-folded title and text, for databases without a full-text index.
+    Column("search_text", Text, nullable=False, default=""),
+    Column("data", Text, nullable=False),
+    Column("origin", String(20), nullable=False, default="catalogue"),
+    Column("proposed_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("reviewed_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("review_note", Text, nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Index("ix_clause_versions_status", "status"),
+)
+
+# What each document currently says, for search across tenders and for the compliance
+# panel: its plain text and the clause blocks it contains (refreshed after edits).
+document_index = Table(
+    "document_index",
+    metadata,
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("search_text", Text, nullable=False, default=""),
+    Column("upto_change_id", BigInteger, nullable=False, default=0),
+    Column("indexed_at", Float, nullable=False),
+    Index("ix_document_index_tender", "tender_id"),
+)
+
+clause_uses = Table(
+    "clause_uses",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("document_id", Id, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), nullable=False),
+    Column("clause_id", String(100), nullable=False),
+    Column("clause_version", Integer, nullable=False),
+    # The block's params attribute as stored in the document (a JSON string).
+    Column("params", Text, nullable=False, default="{}"),
+    # True when the block's text no longer matches the library text for its values.
+    Column("edited", Boolean, nullable=False, default=False),
+    Index("ix_clause_uses_document", "document_id"),
+    Index("ix_clause_uses_clause", "clause_id"),
 )

@@ -27,6 +27,7 @@ class Tender:
     updated_at: float
     moderation: bool = False
     comment_categories: str | None = None
+    procedure: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class Tender:
             "estimated_value": self.estimated_value,
             "launch_date": self.launch_date.isoformat() if self.launch_date else None,
             "status": self.status,
+            "procedure": self.procedure,
             "moderation": self.moderation,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
@@ -84,6 +86,7 @@ def _tender(m: Any) -> Tender:
         updated_at=m["updated_at"],
         moderation=bool(m["moderation"]),
         comment_categories=m["comment_categories"],
+        procedure=m["procedure"],
     )
 
 

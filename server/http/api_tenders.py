@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse, Response
 
 from roles import Action
+from server import dce
 from server.db import tenders
 from server.http.routing import SIGNED_IN, Context, RouteTable
 from server.sync.protocol import CloseCode
@@ -25,8 +26,12 @@ async def list_tenders(ctx: Context) -> Response:
 
 @routes.api("POST", "/api/tenders", SIGNED_IN)
 async def create_tender(ctx: Context) -> Response:
-    fields = tender_fields(await ctx.json())
+    data = await ctx.json()
+    start = {key: data.pop(key, None) for key in ("template", "copy_from")}
+    fields = tender_fields(data)
+    template, source = await dce.check_start(ctx.services, ctx.user.id, start)
     tender = await tenders.create_tender(ctx.services.db, creator_id=ctx.user.id, fields=fields)
+    await dce.populate(ctx.services, tender.id, ctx.user.id, template, source)
     return JSONResponse({**tender.to_json(), "role": "manager"}, status_code=201)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import RedirectResponse, Response
 
 from roles import Action, can
+from server import compliance, dce
 from server.db import tenders
 from server.errors import InvalidInput
 from server.http.rendering import render
@@ -23,24 +24,51 @@ async def tender_list(ctx: Context) -> Response:
 
 @routes.page("GET", "/tenders/new", SIGNED_IN)
 async def tender_form(ctx: Context) -> Response:
-    return render(ctx, "tender_form.html", {"values": {}, "errors": {}})
+    return await _creation_form(ctx, {}, {})
+
+
+async def _creation_form(
+    ctx: Context, values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    memberships = await tenders.list_memberships(ctx.services.db, ctx.user.id)
+    context = {
+        "values": values,
+        "errors": errors,
+        "templates": dce.TEMPLATES,
+        "past_tenders": [m.tender for m in memberships if can(m.role, Action.DOCUMENT_READ)],
+    }
+    return render(ctx, "tender_form.html", context, status=status)
 
 
 @routes.page("POST", "/tenders", SIGNED_IN)
 async def tender_create(ctx: Context) -> Response:
     form = await ctx.form()
-    values = {k: form.get(k, "") for k in tender_keys}
+    values = {k: form.get(k, "") for k in (*tender_keys, "start", "copy_from")}
+    start = values["start"]
+    wanted = {
+        "template": start.removeprefix("template:") if start.startswith("template:") else "",
+        "copy_from": values["copy_from"] if start == "copy" else "",
+    }
     try:
-        fields = tender_fields(values)
+        fields = tender_fields({k: values[k] for k in tender_keys})
+        if start == "copy" and not values["copy_from"]:
+            raise InvalidInput({"copy_from": "Choose the tender to copy."})
+        template, source = await dce.check_start(ctx.services, ctx.user.id, wanted)
     except InvalidInput as invalid:
-        return render(
-            ctx, "tender_form.html", {"values": values, "errors": invalid.errors}, status=422
-        )
+        return await _creation_form(ctx, values, invalid.errors, status=422)
     tender = await tenders.create_tender(ctx.services.db, creator_id=ctx.user.id, fields=fields)
+    await dce.populate(ctx.services, tender.id, ctx.user.id, template, source)
     return RedirectResponse(f"/tenders/{tender.id}", status_code=303)
 
 
-tender_keys = ("title", "reference", "purchase_category", "estimated_value", "launch_date")
+tender_keys = (
+    "title",
+    "reference",
+    "purchase_category",
+    "procedure",
+    "estimated_value",
+    "launch_date",
+)
 
 
 async def _tender_page(
@@ -62,6 +90,7 @@ async def _tender_page(
             "role": ctx.membership.role,
             "documents": documents,
             "members": members,
+            "report": await compliance.report(ctx.services, tender),
             "can_manage_documents": can(ctx.role, Action.DOCUMENT_MANAGE),
             "errors": errors or {},
             "values": values or {},

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from server.i18n import current_language, gettext, ngettext
-from server.validation import DOCUMENT_KINDS, PURCHASE_CATEGORIES
+from server.validation import DOCUMENT_KINDS, PROCEDURES, PURCHASE_CATEGORIES
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -65,6 +65,7 @@ def render(ctx: Any, template: str, values: dict[str, Any], status: int = 200) -
         unread=getattr(ctx, "unread", 0),
         document_kinds=DOCUMENT_KINDS,
         purchase_categories=PURCHASE_CATEGORIES,
+        procedures=PROCEDURES,
         **values,
     )
     return HTMLResponse(html, status_code=status)

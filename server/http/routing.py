@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from roles import Action, Role, can, parse_role
+from roles import Action, Role, SiteAction, can, parse_role, site_can
 from server.db import accounts, comments, members, tenders
 from server.errors import AppError, CsrfRejected, Forbidden, NotFound, NotSignedIn, TooLarge
 from server.i18n import gettext, pick_language, set_language
@@ -35,7 +35,7 @@ LANGUAGE_COOKIE = "wm_lang"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_JSON_BYTES = 1024 * 1024
 
-Access = str | Action
+Access = str | Action | SiteAction
 
 
 @dataclass
@@ -165,6 +165,11 @@ async def _check(spec: RouteSpec, ctx: Context) -> None:
         await _check_csrf(spec, ctx)
     if spec.access == ADMIN and not ctx.user.is_admin:
         raise NotFound()  # the administration is not advertised to others
+    if isinstance(spec.access, SiteAction):
+        user = ctx.user
+        flags = {"is_admin": user.is_admin, "is_curator": user.is_curator, "is_active": True}
+        if not site_can(spec.access, **flags):
+            raise Forbidden()
     if isinstance(spec.access, Action):
         await _check_action(spec.access, ctx)
 
