@@ -203,3 +203,59 @@ def test_search_across_my_tenders_highlights_and_respects_membership(server, mak
     write_blocks(server, claire, document_id, [build.paragraph("<script>denree()</script>")])
     hits = wait_until(lambda: [h for h in found(claire, "script") if h["document_id"]], 15)
     assert "<script>" not in hits[0]["excerpt_html"]
+
+
+def test_library_pages_in_french(server, make_user):
+    agent, curator = make_user(), make_user()
+    make_curator(server, curator)
+    page = agent.get("/library", params={"q": "insertion", "family": "social"})
+    assert page.status_code == 200 and "Bibliothèque de clauses" in page.text
+    assert "Condition d'exécution" in page.text or "Clause" in page.text
+    clause_id = agent.get("/api/clauses", params={"q": "insertion"}).json()[0]["id"]
+    detail = agent.get(f"/library/{clause_id}")
+    assert "Fondement juridique" in detail.text and "Valider" not in detail.text
+    form = agent.get("/library/propose", params={"text": "Passage choisi <b>"})
+    assert "Passage choisi &lt;b&gt;" in form.text and "{{nom}}" in form.text
+    # A form proposal, then a curator validates it from the clause page.
+    response = agent.client.post(
+        "/library/propose",
+        data={
+            "csrf_token": agent.csrf,
+            "title": "Tri des biodéchets du chantier",
+            "family": "environnemental",
+            "kind": "condition-execution",
+            "pieces": ["CCAP", "CCTP"],
+            "legal_basis": ["CCP-L2112-2"],
+            "text": "Le titulaire trie les biodéchets.",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert "Votre proposition est enregistrée" in agent.get(location).text
+    assert "Propositions à examiner" in curator.get("/library").text
+    new_id = location.split("/library/")[1].split("?")[0]
+    assert "Valider" in curator.get(f"/library/{new_id}").text
+    validated = curator.client.post(
+        f"/library/{new_id}/versions/1/status",
+        data={"csrf_token": curator.csrf, "status": "validated"},
+        follow_redirects=False,
+    )
+    assert validated.status_code == 303
+    assert agent.get("/api/clauses", params={"q": "biodechets"}).json()[0]["id"] == new_id
+
+
+def test_tender_page_shows_compliance_and_creation_offers_templates(make_user):
+    claire = make_user()
+    tender = claire.create_tender("Nettoyage", launch_date="2026-10-01")
+    page = claire.get(f"/tenders/{tender['id']}")
+    assert "Conformité" in page.text and "Des points bloquent le marché" in page.text
+    form = claire.get("/tenders/new")
+    assert "Prestations intellectuelles (CCAG-PI 2021)" in form.text and "Nettoyage" in form.text
+    created = claire.client.post(
+        "/tenders",
+        data={"csrf_token": claire.csrf, "title": "Étude", "start": "template:generic"},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    assert "Règlement de la consultation" in claire.get(created.headers["location"]).text

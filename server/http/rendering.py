@@ -11,6 +11,7 @@ from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from server.i18n import current_language, gettext, ngettext
+from server.labels import label
 from server.validation import DOCUMENT_KINDS, PROCEDURES, PURCHASE_CATEGORIES
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -53,6 +54,7 @@ def _safe_html(html: str) -> Markup:
 
 
 _env.filters["safe_html"] = _safe_html
+_env.filters["label"] = label
 
 
 def render(ctx: Any, template: str, values: dict[str, Any], status: int = 200) -> HTMLResponse:
