@@ -105,9 +105,7 @@ def test_bad_proposals_are_refused_with_every_problem(make_user):
 
 def test_render_computes_insertion_hours(make_user):
     agent = make_user()
-    insertion = next(
-        c for c in LIBRARY.current_clauses() if any(p.computed for p in c.parameters)
-    )
+    insertion = next(c for c in LIBRARY.current_clauses() if any(p.computed for p in c.parameters))
     computed = next(p for p in insertion.parameters if p.computed)
     response = agent.post(
         f"/api/clauses/{insertion.id}/render",
