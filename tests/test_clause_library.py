@@ -3,56 +3,19 @@ server (usage, update available, compliance), DCE templates and search across te
 
 from __future__ import annotations
 
-import asyncio
-
-from pycrdt import XmlFragment
 from support.api import ApiUser
-from support.live import run_async, wait_until
-from support.rawws import PyClient
+from support.clauses import clause_block, write_blocks
+from support.live import wait_until
 
 import clauses
 from server.db import accounts
-from server.sync.protocol import SyncStep, encode_sync
 from versions import build
-from versions.build import insert_block
 
 LIBRARY = clauses.ClauseLibrary.load()
 
 
 def make_curator(server, user: ApiUser) -> None:
     server.db_call(lambda db: accounts.update_user(db, user.user_id, is_curator=True))
-
-
-def clause_block(clause_id: str, params: dict, *, edit: str = "") -> object:
-    clause = LIBRARY.current(clause_id)
-    assert clause is not None
-    paragraphs = clauses.render(clause, params)
-    if edit:
-        paragraphs[0] += edit
-    return build.clause(
-        clause_id, *(build.paragraph(p) for p in paragraphs), version=clause.version, params=params
-    )
-
-
-def write_blocks(server, user: ApiUser, document_id: int, blocks: list) -> None:
-    """Append blocks to a document through the live socket, as the editor does."""
-
-    async def run() -> None:
-        client = await PyClient.connect(f"{server.ws_url}/{document_id}", user.ws_headers)
-        await asyncio.wait_for(client.synced.wait(), 10)
-        before = client.doc.get_state()
-        fragment = client.doc.get("content", type=XmlFragment)
-        with client.doc.transaction():
-            for block in blocks:
-                insert_block(fragment, len(fragment.children), block)
-        await client.ws.send(encode_sync(SyncStep.UPDATE, client.doc.get_update(before)))
-        deadline = asyncio.get_running_loop().time() + 10
-        while not client.all_acked():
-            assert asyncio.get_running_loop().time() < deadline, "update not acknowledged"
-            await asyncio.sleep(0.02)
-        await client.close()
-
-    run_async(run())
 
 
 def test_proposals_wait_for_a_curator(server, make_user):

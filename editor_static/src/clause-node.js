@@ -25,8 +25,17 @@ const setDataAttr = (el, name, value) => {
   else el.setAttribute(name, String(value))
 }
 
+let statusHook = null
+
+/**
+ * Let another module enrich the label (library title, "edited", "update
+ * available"): `hook({ dom, label, node, getPos, editor })` runs whenever the
+ * block is created or changes.
+ */
+export const setClauseStatusHook = (hook) => { statusHook = hook }
+
 /** Plain DOM node view: <section> with a label and an editable body. */
-const createClauseView = (node) => {
+const createClauseView = (node, getPos, editor) => {
   const dom = document.createElement('section')
   dom.className = 'clause-block'
   const label = document.createElement('div')
@@ -40,6 +49,7 @@ const createClauseView = (node) => {
     setDataAttr(dom, 'data-clause-id', current.attrs.clauseId)
     setDataAttr(dom, 'data-clause-version', toIntOrNull(current.attrs.clauseVersion))
     label.textContent = clauseLabel(current.attrs)
+    statusHook?.({ dom, label, node: current, getPos, editor })
   }
   render(node)
 
@@ -51,6 +61,8 @@ const createClauseView = (node) => {
       render(updated)
       return true
     },
+    // The label's buttons handle their own clicks.
+    stopEvent: (event) => label.contains(event.target),
     // Only the body is editable; changes elsewhere are ours.
     ignoreMutation: (mutation) =>
       mutation.type !== 'selection' && !body.contains(mutation.target),
@@ -97,6 +109,6 @@ export const Clause = Node.create({
   },
 
   addNodeView() {
-    return ({ node }) => createClauseView(node)
+    return ({ node, getPos, editor }) => createClauseView(node, getPos, editor)
   },
 })

@@ -269,3 +269,10 @@ export const t = (key, params = {}) => {
 
 /** For tests: the raw catalogs. */
 export const _catalogs = catalogs
+
+/** Merge a feature's strings into the catalogs (keys must be new). */
+export const addStrings = (byLanguage) => {
+  for (const [lang, strings] of Object.entries(byLanguage)) {
+    Object.assign(catalogs[lang], strings)
+  }
+}

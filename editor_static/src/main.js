@@ -14,6 +14,9 @@ import { SyncStatus } from './sync-status.js'
 import { installAccessHandler, makeEditable, makeReadOnly } from './access.js'
 import { createComments } from './comments/index.js'
 import { t } from './i18n.js'
+import './clauses/strings.js'
+import { installClauseStatus } from './clauses/status.js'
+import { createClausePanel } from './clauses/panel.js'
 
 const start = () => {
   const config = readPageConfig()
@@ -25,6 +28,11 @@ const start = () => {
   installAckHandler(provider, tracker)
 
   const comments = createComments(config, { ydoc, provider })
+  let clausePanel = null
+  installClauseStatus({
+    estimatedValue: config.estimatedValue,
+    onUpdate: (target) => clausePanel?.showUpdate(target),
+  })
   const user = { name: config.user.name || t('presence.anonymous'), color: config.user.color }
   let editor = null
   editor = new Editor({
@@ -67,6 +75,16 @@ const start = () => {
   })
   const stopPresence = mountPresence(elements.presence, provider.awareness)
   comments.mount(editor)
+  if (elements.clausePanel && elements.clauseToggle) {
+    const announcer = elements.announcer
+    clausePanel = createClausePanel({
+      editor,
+      panel: elements.clausePanel,
+      toggle: elements.clauseToggle,
+      config,
+      announce: (message) => { if (announcer) announcer.textContent = message },
+    })
+  }
 
   window.addEventListener('beforeunload', (event) => {
     if (!status.shouldWarnBeforeUnload()) return
@@ -77,6 +95,7 @@ const start = () => {
   const app = { editor, ydoc, provider, status, tracker, config, comments: comments.api }
   app.destroy = () => {
     stopPresence()
+    clausePanel?.destroy()
     comments.destroy()
     editor.destroy()
     provider.destroy()

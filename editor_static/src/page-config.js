@@ -36,11 +36,17 @@ export const readPageConfig = (doc = document) => {
       color: safeColor(data.userColor),
     },
     canEdit: data.canEdit === 'true',
+    documentKind: String(data.documentKind || ''),
+    // The tender's estimated value, for computed clause parameters (insertion hours).
+    estimatedValue: data.estimatedValue ? Number(data.estimatedValue) : null,
     elements: {
       toolbar: doc.getElementById('editor-toolbar'),
       editor,
       status: doc.getElementById('sync-status'),
       presence: doc.getElementById('presence'),
+      clausePanel: doc.getElementById('clause-panel'),
+      clauseToggle: doc.getElementById('clause-toggle'),
+      announcer: doc.getElementById('clause-announcer'),
     },
   }
 }
