@@ -63,6 +63,21 @@ def test_insert_a_clause_with_its_parameters(server, make_user, chromium):
     page.keyboard.press("End")
     page.keyboard.type(" Ajout local.")
     wait_until(lambda: "modifiée" in page.locator(".clause-label").inner_text(), 5)
+
+    # A selected passage can be proposed to the library, prefilled in a new tab.
+    page.evaluate(
+        """() => {
+            const editor = window.wikimarche.editor
+            const from = editor.state.doc.textContent.indexOf('Article 5') + 1
+            editor.commands.setTextSelection({ from, to: from + 9 })
+        }"""
+    )
+    page.keyboard.press("Control+Alt+k")
+    with context.expect_page() as opened:
+        page.get_by_role("link", name="Proposer le passage sélectionné").click()
+    proposal = opened.value
+    proposal.wait_for_load_state()
+    assert proposal.locator("#clause-text").input_value() == "Article 5"
     context.close()
 
 

@@ -56,7 +56,18 @@ export const createClausePanel = ({ editor, panel, toggle, config, announce }) =
       el('label', { htmlFor: 'clause-family', textContent: t('clauses.family') }), family,
       el('label', { htmlFor: 'clause-piece', textContent: t('clauses.piece') }), piece),
     count, results)
-  panel.replaceChildren(el('div', { className: 'clause-panel-head' }, heading, close), searchView, detail)
+  // A passage worth keeping can become a proposal to the library (reviewed by curators).
+  const proposeSelection = el('a', {
+    className: 'clause-propose', href: '/library/propose', target: '_blank', rel: 'noopener',
+    textContent: t('clauses.proposeSelection'),
+  })
+  proposeSelection.addEventListener('click', () => {
+    const { from, to } = editor.state.selection
+    const text = editor.state.doc.textBetween(from, to, '\n\n').slice(0, 5000)
+    proposeSelection.href = '/library/propose' + (text ? `?text=${encodeURIComponent(text)}` : '')
+  })
+  panel.replaceChildren(el('div', { className: 'clause-panel-head' }, heading, close),
+    searchView, detail, el('p', { className: 'clause-panel-foot' }, proposeSelection))
   panel.setAttribute('aria-labelledby', 'clause-panel-title')
 
   let generation = 0

@@ -38,6 +38,7 @@ addStrings({
     'clauses.edited': 'modifiée par rapport à la bibliothèque',
     'clauses.provenance': 'Bibliothèque : {title} · v{version}',
     'clauses.choice.none': '— choisir —',
+    'clauses.proposeSelection': 'Proposer le passage sélectionné comme clause (nouvel onglet)',
   },
   en: {
     'clauses.open': 'Clauses',
@@ -74,5 +75,6 @@ addStrings({
     'clauses.edited': 'edited from the library text',
     'clauses.provenance': 'Library: {title} · v{version}',
     'clauses.choice.none': '— choose —',
+    'clauses.proposeSelection': 'Propose the selected passage as a clause (new tab)',
   },
 })
