@@ -27,6 +27,8 @@ class ClauseLibrary:
             clause_id: tuple(sorted(items, key=lambda clause: clause.version))
             for clause_id, items in versions.items()
         }
+        # The library never changes once built: the current clauses of a day are kept.
+        self._current_on: dict[dt.date | None, list[Clause]] = {}
 
     @classmethod
     def load(cls) -> ClauseLibrary:
@@ -63,8 +65,10 @@ class ClauseLibrary:
 
     def current_clauses(self, on: dt.date | None = None) -> list[Clause]:
         """The current version of every clause that has one."""
-        found = (self.current(clause_id, on) for clause_id in self.ids())
-        return [clause for clause in found if clause is not None]
+        if on not in self._current_on:
+            found = (self.current(clause_id, on) for clause_id in self.ids())
+            self._current_on[on] = [clause for clause in found if clause is not None]
+        return list(self._current_on[on])
 
     def update_available(self, clause_id: str, version: int) -> Clause | None:
         """The current version if it is newer than `version`, else None."""

@@ -123,11 +123,11 @@ def upgrade() -> None:
         # Full-text indexes: accent-insensitive French (unicode61 folds diacritics).
         op.execute(
             "CREATE VIRTUAL TABLE clause_fts USING fts5(title, body, clause_id UNINDEXED, "
-            "version UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')"
+            "version UNINDEXED, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
         )
         op.execute(
             "CREATE VIRTUAL TABLE document_fts USING fts5(text, document_id UNINDEXED, "
-            "tokenize = 'unicode61 remove_diacritics 2')"
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
         )
 
 
