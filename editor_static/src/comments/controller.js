@@ -12,9 +12,11 @@ import { createActions } from './actions.js'
 import { installCommentsLive } from './live.js'
 import { mentionPattern } from './rich-text.js'
 import { announceNew, collectIds } from './announce.js'
+import { createReattacher } from './reattach.js'
 import { t } from '../i18n.js'
 
 const RESOLVE_DELAY_MS = 250
+const REATTACH_DELAY_MS = 500
 
 export const createController = ({ config, editor, ydoc, provider }) => {
   const api = createApi(config)
@@ -73,6 +75,14 @@ export const createController = ({ config, editor, ydoc, provider }) => {
   }
   const pushRanges = () => dispatchMeta(resolveAll(editor.state))
   const rangesNow = () => commentsPluginKey.getState(editor.state)?.ranges || []
+
+  // Detached comments whose words came back (an undo) are put back on them.
+  const reattach = createReattacher({ ydoc, api, decodedFor, onDone: () => refresh() })
+  const checkReturned = () => {
+    if (editor.isDestroyed || !loaded) return
+    const status = new Map(rangesNow().map((r) => [r.id, r.status]))
+    reattach(threads, (id) => status.get(id))
+  }
 
   // ---------- panel ----------
 
@@ -137,6 +147,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     panel.showError('')
     pushRanges()
     renderPanel()
+    checkReturned()
   }
   const refresh = () => {
     if (inflight) {
@@ -216,10 +227,15 @@ export const createController = ({ config, editor, ydoc, provider }) => {
   // ---------- editor events ----------
 
   let resolveTimer = null
+  let returnTimer = null
   const onTransaction = ({ transaction }) => {
     if (transaction.docChanged && !isRemoteChange(transaction)) {
       clearTimeout(resolveTimer)
       resolveTimer = setTimeout(pushRanges, RESOLVE_DELAY_MS)
+    }
+    if (transaction.docChanged) {
+      clearTimeout(returnTimer)
+      returnTimer = setTimeout(checkReturned, REATTACH_DELAY_MS)
     }
     if (transaction.docChanged || transaction.getMeta(commentsPluginKey)) schedulePanel()
   }
@@ -245,6 +261,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     onHighlightClick: (id) => ctx.actions.focusThread(id),
     destroy: () => {
       clearTimeout(resolveTimer)
+      clearTimeout(returnTimer)
       cancelAnimationFrame(panelFrame)
       stopLive()
       panel.destroy()
