@@ -194,8 +194,9 @@ export const createController = ({ config, editor, ydoc, provider }) => {
       if (posted) editor.commands.setTextSelection(editor.state.selection.to)
       // Synchronously: Tiptap's focus command waits a frame, and could then
       // take the focus back from a form opened meanwhile.
-      if (editor.isEditable) editor.view.focus()
-      else if (!posted) panel.newButton.focus()
+      // A read-only text keeps its caret too: back to where the reader was,
+      // unless the new annotation's card took the focus.
+      if (editor.isEditable || !posted) editor.view.focus()
       posted = false
       renderPanel()
     },
