@@ -13,12 +13,13 @@ import { installCommentsLive } from './live.js'
 import { mentionPattern } from './rich-text.js'
 import { announceNew, collectIds } from './announce.js'
 import { createReattacher } from './reattach.js'
+import { createLayout } from './layout.js'
 import { t } from '../i18n.js'
 
 const RESOLVE_DELAY_MS = 250
 const REATTACH_DELAY_MS = 500
 
-export const createController = ({ config, editor, ydoc, provider }) => {
+export const createController = ({ config, editor, ydoc, provider, surface }) => {
   const api = createApi(config)
   const newLabel = t(config.canComment ? 'comments.new' : 'comments.newPrivate')
   const ctx = {
@@ -109,6 +110,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     const at = (item) => (item.where === 'ok' ? item.range.from : Infinity)
     items.sort((a, b) => at(a) - at(b) || a.thread.created_at - b.thread.created_at || a.thread.id - b.thread.id)
     panel.render(items, threads.length, ctx, loaded)
+    layout?.schedule()
   }
 
   let panelFrame = 0
@@ -125,6 +127,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     ctx.ui.activeId = id
     panel.setActive(id)
     dispatchMeta({ activeId: id })
+    layout?.schedule()
   }
 
   // ---------- loading ----------
@@ -223,6 +226,15 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     filters: filterUi.element,
     composer: composer.element,
   })
+  const layout = surface && createLayout({
+    host: panel.host,
+    top: panel.top,
+    list: panel.list,
+    surface,
+    editor,
+    positions: () => new Map(rangesNow().filter((r) => r.status === 'ok').map((r) => [r.id, r.from])),
+    activeId: () => ctx.ui.activeId,
+  })
   ctx.actions = createActions({ api, editor, ctx, panel, refresh, setActive, renderPanel, rangesNow })
 
   // ---------- editor events ----------
@@ -238,7 +250,10 @@ export const createController = ({ config, editor, ydoc, provider }) => {
       clearTimeout(returnTimer)
       returnTimer = setTimeout(checkReturned, REATTACH_DELAY_MS)
     }
-    if (transaction.docChanged || transaction.getMeta(commentsPluginKey)) schedulePanel()
+    if (transaction.docChanged || transaction.getMeta(commentsPluginKey)) {
+      schedulePanel()
+      layout?.schedule()
+    }
   }
   const onSelection = () => {
     panel.setNewEnabled(!editor.state.selection.empty)
@@ -265,6 +280,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
       clearTimeout(returnTimer)
       cancelAnimationFrame(panelFrame)
       stopLive()
+      layout?.destroy()
       panel.destroy()
       editor.off('transaction', onTransaction)
       editor.off('selectionUpdate', onSelection)
