@@ -116,7 +116,8 @@ def test_cards_stand_at_the_height_of_their_passage(server, make_user, chromium,
     wait_until(
         lambda: page.evaluate(
             """() => !document.querySelector('#comments-panel').classList.contains('is-aligned')
-                && [...document.querySelectorAll('.comments-list > li')].every((li) => !li.style.top)"""
+                && [...document.querySelectorAll('.comments-list > li')]
+                    .every((li) => !li.style.top)"""
         ),
         5,
         "the plain list",
