@@ -28,8 +28,20 @@ export const surfaceAttributes = (editable) => (editable
       spellcheck: 'false',
     })
 
+// Undo and redo change the shared document directly (Yjs' UndoManager), not
+// through a ProseMirror transaction: a reader who could edit earlier (role
+// lowered, session refused) must not replay their history from the caret.
+const isHistory = (event) => event.inputType === 'historyUndo' || event.inputType === 'historyRedo'
+
 export const ReadOnlyGuard = Extension.create({
   name: 'readOnlyGuard',
+  // Before Collaboration (1000), whose shortcuts would run the undo.
+  priority: 1100,
+
+  addKeyboardShortcuts() {
+    const blocked = () => !this.editor.isEditable
+    return { 'Mod-z': blocked, 'Mod-y': blocked, 'Shift-Mod-z': blocked }
+  },
 
   addProseMirrorPlugins() {
     const editor = this.editor
@@ -39,6 +51,15 @@ export const ReadOnlyGuard = Extension.create({
         // Changes coming from the shared document are always accepted.
         filterTransaction: (tr) =>
           !tr.docChanged || editor.isEditable || isChangeOrigin(tr),
+        props: {
+          handleDOMEvents: {
+            beforeinput: (_view, event) => {
+              if (editor.isEditable || !isHistory(event)) return false
+              event.preventDefault()
+              return true
+            },
+          },
+        },
       }),
     ]
   },

@@ -75,3 +75,33 @@ def test_an_observer_annotates_a_passage_with_the_keyboard_only(
     assert page.locator("#sync-status").get_attribute("data-state") != "refused"
     assert claire.document_text(doc_id).strip() == TEXT
     context.close()
+
+
+def test_an_editor_turned_observer_cannot_undo_from_the_caret(server, make_user, chromium):
+    claire = make_user("Claire Martin", "claire@ville.fr")
+    karim = make_user("Karim Benali", "karim@ville.fr")
+    tender_id = claire.create_tender()["id"]
+    doc_id = claire.create_document(tender_id)
+    claire.post(f"/api/tenders/{tender_id}/members", json={"email": karim.email, "role": "editor"})
+    context = chromium.new_context(locale="fr-FR")
+    page = sign_in(context, server.url, "karim@ville.fr")
+    page.goto(f"{server.url}/documents/{doc_id}")
+    page.locator("#editor .ProseMirror").click()
+    page.keyboard.type("Texte de Karim.")
+    wait_until(lambda: claire.document_text(doc_id).strip() == "Texte de Karim.", 5, "the save")
+
+    # His role is lowered while his caret is in the text: his undo history is out of reach.
+    claire.patch(f"/api/tenders/{tender_id}/members/{karim.user_id}", json={"role": "observer"})
+    wait_until(
+        lambda: page.locator("#document-editor").get_attribute("data-mode") == "readonly",
+        5,
+        "read-only mode",
+    )
+    page.locator("#editor .ProseMirror").focus()
+    for keys in ("Control+z", "Control+z", "Control+y", "Control+Shift+z"):
+        page.keyboard.press(keys)
+    page.keyboard.type("x")
+    assert editor_text(page) == "Texte de Karim."
+    assert page.locator("#sync-status").get_attribute("data-state") != "refused"
+    assert claire.document_text(doc_id).strip() == "Texte de Karim."
+    context.close()
