@@ -79,7 +79,8 @@ export const createLayout = ({ host, top, list, surface, editor, positions, acti
     const items = [...list.children]
     if (!beside()) return plain(items)
     host.classList.add('is-aligned')
-    host.style.setProperty('--comments-cover', `${top.offsetHeight}px`)
+    const cover = `${top.offsetHeight}px`
+    if (host.style.getPropertyValue('--comments-cover') !== cover) host.style.setProperty('--comments-cover', cover)
     const origin = list.getBoundingClientRect().top
     const starts = positions()
     const cards = items.map((el) => ({
@@ -90,11 +91,23 @@ export const createLayout = ({ host, top, list, surface, editor, positions, acti
     const tops = placeCards(cards, active)
     let bottom = 0
     items.forEach((el, i) => {
-      el.style.top = `${Math.round(tops[i])}px`
+      const value = `${Math.round(tops[i])}px`
+      if (el.style.top !== value) el.style.top = value
       bottom = Math.max(bottom, tops[i] + cards[i].height)
-      observer?.observe(el)
+      // Observing an element again would report it again: once per card.
+      if (observer && !watched.has(el)) {
+        watched.add(el)
+        observer.observe(el)
+      }
     })
-    list.style.height = `${Math.ceil(bottom)}px`
+    for (const el of watched) {
+      if (el.parentNode !== list) {
+        watched.delete(el)
+        observer.unobserve(el)
+      }
+    }
+    const height = `${Math.ceil(bottom)}px`
+    if (list.style.height !== height) list.style.height = height
   }
 
   const schedule = () => {
@@ -104,6 +117,7 @@ export const createLayout = ({ host, top, list, surface, editor, positions, acti
   // Card heights (reply forms, edits), the header (composer, filters) and
   // the text (wrapping) all move the cards.
   const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(schedule)
+  const watched = new Set()
   observer?.observe(top)
   observer?.observe(surface)
   window.addEventListener('resize', schedule)
