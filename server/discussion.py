@@ -131,7 +131,7 @@ def clean_body(value: Any) -> str:
     return body
 
 
-def _anchor_part(value: Any) -> str:
+def anchor_part(value: Any) -> str:
     if not isinstance(value, str) or not 0 < len(value) <= 400:
         raise InvalidInput({"anchor": "The anchor of the comment is invalid."})
     try:
@@ -172,8 +172,8 @@ async def create(
         "author_id": user.id,
         "body": clean_body(data.get("body")),
         "category": category,
-        "anchor_start": _anchor_part(anchor.get("start")),
-        "anchor_end": _anchor_part(anchor.get("end")),
+        "anchor_start": anchor_part(anchor.get("start")),
+        "anchor_end": anchor_part(anchor.get("end")),
         "quote": (quote or "")[:MAX_QUOTE],
         "private": private,
         "moderation": _initial_state(membership.tender, role, private),

@@ -12,6 +12,7 @@ import { mountToolbar } from './toolbar.js'
 import { mountPresence } from './presence.js'
 import { SyncStatus } from './sync-status.js'
 import { installAccessHandler, makeEditable, makeReadOnly } from './access.js'
+import { caretBrowsingOptions, surfaceAttributes } from './readonly-guard.js'
 import { createComments } from './comments/index.js'
 import { t } from './i18n.js'
 import './clauses/strings.js'
@@ -35,7 +36,9 @@ const start = () => {
   })
   const user = { name: config.user.name || t('presence.anonymous'), color: config.user.color }
   let editor = null
+  const editableNow = () => (editor ? editor.isEditable : config.canEdit)
   editor = new Editor({
+    ...caretBrowsingOptions,
     element: elements.editor,
     editable: config.canEdit,
     // The page's CSP forbids injected <style>; editor.css carries the rules.
@@ -48,8 +51,8 @@ const start = () => {
         role: 'textbox',
         'aria-multiline': 'true',
         'aria-label': t('editor.label'),
-        'aria-readonly': String(!(editor ? editor.isEditable : config.canEdit)),
-        spellcheck: 'true',
+        'aria-readonly': String(!editableNow()),
+        ...surfaceAttributes(editableNow()),
       }),
     },
   })

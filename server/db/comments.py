@@ -94,6 +94,16 @@ async def change(db: Database, comment_id: int, **values: Any) -> None:
         )
 
 
+async def set_anchor(db: Database, comment_id: int, start: str, end: str) -> None:
+    """Move a comment's anchor (its passage came back) without marking it edited."""
+    async with db.begin() as conn:
+        await conn.execute(
+            update(comments)
+            .where(comments.c.id == comment_id)
+            .values(anchor_start=start, anchor_end=end)
+        )
+
+
 async def delete(db: Database, comment_id: int) -> None:
     """Hide a comment and its replies (kept in the database as a record)."""
     now = time.time()

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 
 from roles import Action
-from server import discussion
+from server import discussion, reanchor
 from server.db import comments as stored
 from server.errors import NotFound
 from server.http.routing import SIGNED_IN, Context, RouteTable
@@ -84,6 +84,18 @@ async def reopen(ctx: Context) -> Response:
     return JSONResponse(
         await discussion.set_status(
             ctx.services, ctx.document, ctx.user, ctx.role, await _comment(ctx), "open"
+        )
+    )
+
+
+@routes.api("POST", "/api/comments/{comment_id}/anchor", Action.ANNOTATION_WRITE)
+async def reattach(ctx: Context) -> Response:
+    """Anyone who sees a detached comment may put it back on its passage, once it is back."""
+    assert ctx.document is not None
+    comment = await _comment(ctx)
+    return JSONResponse(
+        await reanchor.reattach(
+            ctx.services, ctx.document, ctx.user, ctx.role, comment, await ctx.json()
         )
     )
 

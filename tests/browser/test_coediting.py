@@ -76,7 +76,8 @@ def test_observer_sees_live_text_but_cannot_type(server, make_user, add_member, 
     page = sign_in(context, server.url, "jean@ville.fr")
     page.goto(f"{server.url}/documents/{document_id}")
     page.wait_for_selector("#sync-status[data-state='saved']")
-    assert page.locator("#editor .ProseMirror").get_attribute("contenteditable") == "false"
+    # Read only, yet focusable with a caret (to select passages to annotate).
+    assert page.locator("#editor .ProseMirror").get_attribute("aria-readonly") == "true"
     assert page.get_by_text("Lecture seule").count() >= 1
     writer = chromium.new_context(locale="fr-FR")
     editor = sign_in(writer, server.url, "claire@ville.fr")

@@ -55,6 +55,10 @@ export const anchorSelection = (editor, ydoc) => {
   }
 }
 
+/** Base64 of a relative position at `index` of a Y.XmlText, as y-tiptap makes it. */
+export const encodeTextPosition = (text, index) =>
+  toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, -1)))
+
 /** Decode a stored anchor; null when it is missing or malformed. */
 export const decodeAnchor = (anchor) => {
   if (!anchor || typeof anchor.start !== 'string' || typeof anchor.end !== 'string') return null

@@ -62,6 +62,7 @@ export const createApi = ({ documentId, csrf }) => {
     remove: (id) => request('DELETE', one(id)),
     resolve: (id) => request('POST', `${one(id)}/resolve`),
     reopen: (id) => request('POST', `${one(id)}/reopen`),
+    reattach: (id, anchor) => request('POST', `${one(id)}/anchor`, { anchor }),
     moderate: (id, state) => request('POST', `${one(id)}/moderate`, { state }),
   }
 }

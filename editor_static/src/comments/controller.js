@@ -12,11 +12,14 @@ import { createActions } from './actions.js'
 import { installCommentsLive } from './live.js'
 import { mentionPattern } from './rich-text.js'
 import { announceNew, collectIds } from './announce.js'
+import { createReattacher } from './reattach.js'
+import { createLayout } from './layout.js'
 import { t } from '../i18n.js'
 
 const RESOLVE_DELAY_MS = 250
+const REATTACH_DELAY_MS = 500
 
-export const createController = ({ config, editor, ydoc, provider }) => {
+export const createController = ({ config, editor, ydoc, provider, surface }) => {
   const api = createApi(config)
   const newLabel = t(config.canComment ? 'comments.new' : 'comments.newPrivate')
   const ctx = {
@@ -74,6 +77,14 @@ export const createController = ({ config, editor, ydoc, provider }) => {
   const pushRanges = () => dispatchMeta(resolveAll(editor.state))
   const rangesNow = () => commentsPluginKey.getState(editor.state)?.ranges || []
 
+  // Detached comments whose words came back (an undo) are put back on them.
+  const reattach = createReattacher({ ydoc, api, decodedFor, onDone: () => refresh() })
+  const checkReturned = () => {
+    if (editor.isDestroyed || !loaded) return
+    const status = new Map(rangesNow().map((r) => [r.id, r.status]))
+    reattach(threads, (id) => status.get(id))
+  }
+
   // ---------- panel ----------
 
   const filterUi = createFilters((next) => {
@@ -99,6 +110,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     const at = (item) => (item.where === 'ok' ? item.range.from : Infinity)
     items.sort((a, b) => at(a) - at(b) || a.thread.created_at - b.thread.created_at || a.thread.id - b.thread.id)
     panel.render(items, threads.length, ctx, loaded)
+    layout?.schedule()
   }
 
   let panelFrame = 0
@@ -115,6 +127,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     ctx.ui.activeId = id
     panel.setActive(id)
     dispatchMeta({ activeId: id })
+    layout?.schedule()
   }
 
   // ---------- loading ----------
@@ -137,6 +150,7 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     panel.showError('')
     pushRanges()
     renderPanel()
+    checkReturned()
   }
   const refresh = () => {
     if (inflight) {
@@ -183,8 +197,9 @@ export const createController = ({ config, editor, ydoc, provider }) => {
       if (posted) editor.commands.setTextSelection(editor.state.selection.to)
       // Synchronously: Tiptap's focus command waits a frame, and could then
       // take the focus back from a form opened meanwhile.
-      if (editor.isEditable) editor.view.focus()
-      else if (!posted) panel.newButton.focus()
+      // A read-only text keeps its caret too: back to where the reader was,
+      // unless the new annotation's card took the focus.
+      if (editor.isEditable || !posted) editor.view.focus()
       posted = false
       renderPanel()
     },
@@ -211,17 +226,34 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     filters: filterUi.element,
     composer: composer.element,
   })
+  const layout = surface && createLayout({
+    host: panel.host,
+    top: panel.top,
+    list: panel.list,
+    surface,
+    editor,
+    positions: () => new Map(rangesNow().filter((r) => r.status === 'ok').map((r) => [r.id, r.from])),
+    activeId: () => ctx.ui.activeId,
+  })
   ctx.actions = createActions({ api, editor, ctx, panel, refresh, setActive, renderPanel, rangesNow })
 
   // ---------- editor events ----------
 
   let resolveTimer = null
+  let returnTimer = null
   const onTransaction = ({ transaction }) => {
     if (transaction.docChanged && !isRemoteChange(transaction)) {
       clearTimeout(resolveTimer)
       resolveTimer = setTimeout(pushRanges, RESOLVE_DELAY_MS)
     }
-    if (transaction.docChanged || transaction.getMeta(commentsPluginKey)) schedulePanel()
+    if (transaction.docChanged) {
+      clearTimeout(returnTimer)
+      returnTimer = setTimeout(checkReturned, REATTACH_DELAY_MS)
+    }
+    if (transaction.docChanged || transaction.getMeta(commentsPluginKey)) {
+      schedulePanel()
+      layout?.schedule()
+    }
   }
   const onSelection = () => {
     panel.setNewEnabled(!editor.state.selection.empty)
@@ -245,8 +277,10 @@ export const createController = ({ config, editor, ydoc, provider }) => {
     onHighlightClick: (id) => ctx.actions.focusThread(id),
     destroy: () => {
       clearTimeout(resolveTimer)
+      clearTimeout(returnTimer)
       cancelAnimationFrame(panelFrame)
       stopLive()
+      layout?.destroy()
       panel.destroy()
       editor.off('transaction', onTransaction)
       editor.off('selectionUpdate', onSelection)

@@ -44,7 +44,7 @@ export const createComments = (pageConfig, { ydoc, provider }) => {
     root.classList.add('has-comments')
     if (config.panel.parentElement === root) root.classList.add('comments-inline')
     const stopTracking = trackToolbarHeight(root, elements.toolbar)
-    const controller = createController({ config, editor, ydoc, provider })
+    const controller = createController({ config, editor, ydoc, provider, surface: elements.editor })
     bridge.resolve = controller.resolveForPlugin
     bridge.click = controller.onHighlightClick
     const button = mountSelectionButton({

@@ -35,9 +35,12 @@ export const createPanel = ({ element, newLabel, onNew, filters, composer }) => 
   const error = h('div', { className: 'comments-load-error', role: 'alert', hidden: true })
   const empty = h('p', { className: 'comments-empty', hidden: true })
   const list = h('ol', { className: 'comments-list', 'aria-labelledby': 'comments-title' })
-  const inner = h('div', { className: 'comments-inner' },
+  // Everything but the cards: sticks to the top when the cards stand beside
+  // their passages (layout.js).
+  const top = h('div', { className: 'comments-top' },
     h('div', { className: 'comments-header' }, title, newButton, count),
-    filters, composer, live, error, empty, list)
+    filters, composer, live, error, empty)
+  const inner = h('div', { className: 'comments-inner' }, top, list)
   element.classList.add('comments-panel')
   element.replaceChildren(inner)
 
@@ -117,6 +120,8 @@ export const createPanel = ({ element, newLabel, onNew, filters, composer }) => 
 
   return {
     host: element,
+    top,
+    list,
     render,
     newButton,
     requestFocus: (key) => { focusRequest = key },

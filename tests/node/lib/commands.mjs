@@ -3,7 +3,7 @@
 // {"id":..,"error":".."} answer. See README.md for the protocol.
 import * as Y from 'yjs'
 import { Client, waitFor, toBase64, fromBase64 } from './client.mjs'
-import { insertText, deleteText, appendParagraph, findFirstText } from './doc-body.mjs'
+import { insertText, deleteText, appendParagraph, findFirstText, fragmentOf } from './doc-body.mjs'
 
 const DEFAULT_TIMEOUT = 10000
 const plainOf = (ytext) => ytext.toDelta().map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('')
@@ -11,6 +11,17 @@ const LOCAL_ORIGIN = 'yclient'
 
 /** name -> Client */
 export const clients = new Map()
+
+// One undo stack per client, over its own deletions (as an editor's Ctrl+Z).
+const undoers = new WeakMap()
+const undoerOf = (client) => {
+  let undoer = undoers.get(client)
+  if (!undoer) {
+    undoer = new Y.UndoManager(fragmentOf(client.doc), { trackedOrigins: new Set([LOCAL_ORIGIN]), captureTimeout: 0 })
+    undoers.set(client, undoer)
+  }
+  return undoer
+}
 
 class CommandError extends Error {
   constructor (message, extra = {}) {
@@ -125,21 +136,31 @@ const handlers = {
 
   delete: (cmd) => {
     const client = clientOf(cmd)
+    undoerOf(client)
     deleteText(client.doc, need(cmd, 'index', 'number'), need(cmd, 'length', 'number'), LOCAL_ORIGIN)
+    return { ok: true }
+  },
+
+  // Undo this client's last deletion the way Yjs does: the text comes back as new items.
+  undo: (cmd) => {
+    const undone = undoerOf(clientOf(cmd)).undo()
+    if (!undone) throw new CommandError('nothing to undo')
     return { ok: true }
   },
 
   text: (cmd) => ({ ok: true, text: clientOf(cmd).text() }),
 
   // Comment anchors as the editor makes them: Yjs relative positions in the first
-  // paragraph's text, base64-encoded (Y.encodeRelativePosition).
+  // paragraph's text, base64-encoded (Y.encodeRelativePosition). `assoc: -1` as the
+  // editor does (y-tiptap associates both ends with the character on their left).
   anchor: (cmd) => {
     const client = clientOf(cmd)
     const text = findFirstText(client.doc)
     if (!text) throw new CommandError('no paragraph text to anchor in')
     const index = need(cmd, 'index', 'number')
     const length = need(cmd, 'length', 'number')
-    const encode = (i) => toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, i)))
+    const assoc = cmd.assoc === -1 ? -1 : 0
+    const encode = (i) => toBase64(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, i, assoc)))
     return { ok: true, start: encode(index), end: encode(index + length), quote: plainOf(text).slice(index, index + length) }
   },
 
