@@ -21,6 +21,15 @@ const el = (tag, props = {}, ...children) => {
   return node
 }
 
+/** The arguments that are nodes or strings (replaceChildren does not skip null). */
+const present = (...items) => items.filter((item) => item !== null && item !== undefined && item !== false)
+
+const kindLabel = (kind) => {
+  const key = `clauses.kind.${kind}`
+  const label = t(key)
+  return label === key ? kind : label
+}
+
 const debounce = (fn, ms) => {
   let timer = 0
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms) }
@@ -151,16 +160,16 @@ export const createClausePanel = ({ editor, panel, toggle, config, announce }) =
         clauseNode(clause.id, clause.version, rendered.values, rendered.paragraphs)).run()
       announce(t('clauses.inserted', { title: clause.title }))
     })
-    detail.replaceChildren(
+    detail.replaceChildren(...present(
       el('button', { type: 'button', className: 'link-button', textContent: t('clauses.back'), onclick: showList }),
       el('h3', { textContent: clause.title, tabIndex: -1 }),
-      el('p', { className: 'muted', textContent: `${clause.kind} · v${clause.version}` }),
+      el('p', { className: 'muted', textContent: `${kindLabel(clause.kind)} · v${clause.version}` }),
       legalBasis(clause), notes(clause),
       clause.parameters.length ? el('h4', { textContent: t('clauses.params') }) : null,
       form.node,
       el('h4', { textContent: t('clauses.preview') }), preview,
       editor.isEditable ? insert : el('p', { className: 'muted', textContent: t('clauses.readonly') }),
-      problem)
+      problem))
     searchView.hidden = true
     detail.hidden = false
     detail.querySelector('h3').focus()
@@ -197,14 +206,14 @@ export const createClausePanel = ({ editor, panel, toggle, config, announce }) =
       showList()
     })
     const edited = before && node.textContent.replace(/\s+/g, '') !== before.paragraphs.join('').replace(/\s+/g, '')
-    detail.replaceChildren(
+    detail.replaceChildren(...present(
       el('button', { type: 'button', className: 'link-button', textContent: t('clauses.back'), onclick: showList }),
       el('h3', { tabIndex: -1, textContent: t('clauses.update.title', { from: clauseVersion, to: target.version }) }),
       el('p', { textContent: target.title }),
       target.change_note ? el('p', { className: 'muted', textContent: target.change_note }) : null,
       diffNode(oldText, after.paragraphs.join('\n')),
       edited ? el('p', { className: 'alert', textContent: t('clauses.update.lost') }) : null,
-      editor.isEditable ? apply : el('p', { className: 'muted', textContent: t('clauses.readonly') }))
+      editor.isEditable ? apply : el('p', { className: 'muted', textContent: t('clauses.readonly') })))
     searchView.hidden = true
     detail.hidden = false
     detail.querySelector('h3').focus()
