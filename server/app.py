@@ -26,6 +26,7 @@ from server.http import (
     api_session,
     api_tenders,
     api_versions,
+    api_workflow,
     pages_admin,
     pages_auth,
     pages_comments,
@@ -33,6 +34,7 @@ from server.http import (
     pages_members,
     pages_tenders,
     pages_versions,
+    pages_workflow,
 )
 from server.http.routing import RouteTable, build_routes
 from server.mail import Mailer
@@ -65,6 +67,8 @@ ROUTE_TABLES: list[RouteTable] = [
     api_comments.routes,
     pages_comments.routes,
     api_clauses.routes,
+    api_workflow.routes,
+    pages_workflow.routes,
 ]
 
 
