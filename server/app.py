@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from server.db import Database
 from server.db.changes import SqlChangeLog
+from server.export.dce_zip import ExportJobs
 from server.gate import activity_recorder, admitter, origin_checker, refusal_logger
 from server.headers import SecurityHeaders
 from server.history import AutoVersions
@@ -22,6 +23,7 @@ from server.http import (
     api_clauses,
     api_comments,
     api_documents,
+    api_export,
     api_members,
     api_session,
     api_tenders,
@@ -31,6 +33,7 @@ from server.http import (
     pages_auth,
     pages_comments,
     pages_documents,
+    pages_export,
     pages_members,
     pages_tenders,
     pages_versions,
@@ -69,6 +72,8 @@ ROUTE_TABLES: list[RouteTable] = [
     api_clauses.routes,
     api_workflow.routes,
     pages_workflow.routes,
+    api_export.routes,
+    pages_export.routes,
 ]
 
 
@@ -85,6 +90,7 @@ class Services:
     invite_limiter: RateLimiter
     token_limiter: RateLimiter
     mailer: Mailer
+    export_jobs: ExportJobs = field(default_factory=ExportJobs)
     auto_versions: AutoVersions = field(init=False)  # these two need the services themselves
     notifier: Notifier = field(init=False)
 

@@ -52,6 +52,7 @@ async def _tender_page(
     values: dict[str, str] | None = None,
     status: int = 200,
     workflow_error: AppError | None = None,
+    export_error: AppError | None = None,
 ) -> Response:
     assert ctx.membership is not None
     tender = ctx.membership.tender
@@ -71,6 +72,8 @@ async def _tender_page(
             "can_publish": can(ctx.role, Action.TENDER_PUBLISH),
             "reviewer_ids": [r["user_id"] for r in progress.reviews],
             "workflow_error": workflow_error,
+            "export_error": export_error,
+            "export_formats": EXPORT_FORMATS,
             "errors": errors or {},
             "values": values or {},
         },
@@ -79,6 +82,13 @@ async def _tender_page(
 
 
 tender_page = _tender_page
+EXPORT_FORMATS = [
+    ("odt", "ODT"),
+    ("docx", "DOCX"),
+    ("pdf", "PDF"),
+    ("html", "HTML"),
+    ("md", "Markdown"),
+]
 
 
 def may_manage_documents(role: object, state: object) -> bool:
