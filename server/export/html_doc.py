@@ -9,8 +9,8 @@ standalone page, whose stylesheet gives clause blocks and the cover the same loo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from html import escape
 
 import versions
