@@ -24,6 +24,7 @@ from server.http import (
     api_comments,
     api_documents,
     api_export,
+    api_import,
     api_members,
     api_session,
     api_tenders,
@@ -73,6 +74,7 @@ ROUTE_TABLES: list[RouteTable] = [
     api_workflow.routes,
     pages_workflow.routes,
     api_export.routes,
+    api_import.routes,
     pages_export.routes,
 ]
 

@@ -53,6 +53,8 @@ async def _tender_page(
     status: int = 200,
     workflow_error: AppError | None = None,
     export_error: AppError | None = None,
+    import_error: AppError | None = None,
+    imported: tuple[tenders.Document, str] | None = None,
 ) -> Response:
     assert ctx.membership is not None
     tender = ctx.membership.tender
@@ -73,6 +75,8 @@ async def _tender_page(
             "reviewer_ids": [r["user_id"] for r in progress.reviews],
             "workflow_error": workflow_error,
             "export_error": export_error,
+            "import_error": import_error,
+            "imported": imported,
             "export_formats": EXPORT_FORMATS,
             "errors": errors or {},
             "values": values or {},
