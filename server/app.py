@@ -20,6 +20,7 @@ from server.headers import SecurityHeaders
 from server.history import AutoVersions
 from server.http import (
     api_admin,
+    api_archive,
     api_clauses,
     api_comments,
     api_documents,
@@ -75,6 +76,7 @@ ROUTE_TABLES: list[RouteTable] = [
     pages_workflow.routes,
     api_export.routes,
     api_import.routes,
+    api_archive.routes,
     pages_export.routes,
 ]
 
