@@ -52,7 +52,7 @@ async def start_export(ctx: Context) -> Response:
 def _job(ctx: Context) -> Job:
     assert ctx.membership is not None
     job_id = ctx.request.path_params["job_id"]
-    job = ctx.services.export_jobs.get(job_id, ctx.membership.tender.id, ctx.user.id)
+    job = ctx.services.export_jobs.get(job_id, ctx.membership.tender.id)
     if job is None:
         raise NotFound()
     return job

@@ -33,7 +33,7 @@ async def start_form(ctx: Context) -> Response:
 async def progress_page(ctx: Context) -> Response:
     assert ctx.membership is not None
     tender = ctx.membership.tender
-    job = ctx.services.export_jobs.get(ctx.request.path_params["job_id"], tender.id, ctx.user.id)
+    job = ctx.services.export_jobs.get(ctx.request.path_params["job_id"], tender.id)
     if job is None:
         raise NotFound()
     return render(ctx, "export_job.html", {"tender": tender, "job": job})
