@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 import time
@@ -9,15 +10,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from pycrdt import Doc
-
 from roles import Role
-from server import content, discussion, history
+from server import discussion, history
 from server.db import tenders
 from server.db import versions as stored
 from server.errors import InvalidInput, NotFound
 from server.export import convert
 from server.export.html_doc import Export, Note, body_html, standalone_html
+from server.i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,19 @@ async def _notes(services: Any, document_id: int, user_id: int, role: Role | Non
     return notes
 
 
+async def _current_state(services: Any, document_id: int) -> bytes:
+    room = services.rooms.rooms.get(document_id)
+    if room is not None:
+        return bytes(room.doc.get_update())
+    loaded = await services.change_log.load(document_id)
+    return await asyncio.to_thread(lambda: bytes(loaded.replay(document_id).get_update()))
+
+
+def _blocks(state: bytes) -> list[Any]:
+    # A Doc of its own in the worker thread: reading a large document never holds the loop.
+    return history.blocks_of(history.doc_from_state(state))
+
+
 async def gather(
     services: Any,
     tender: tenders.Tender,
@@ -78,21 +91,25 @@ async def gather(
 ) -> Export:
     """Everything an export of this document shows."""
     if version is None:
-        doc: Doc = await content.current_doc(services, document.id)
-        label = f"Texte courant au {_date(time.time())}"
+        state = await _current_state(services, document.id)
+        label = gettext("Current text on %(date)s") % {"date": _date(time.time())}
     else:
         found = await stored.get_version(services.db, document.id, version)
         if found is None:
             raise NotFound()
-        doc = history.doc_from_state(found[1])
-        label = f"Version {version} du {_date(found[0].created_at)}"
+        state = found[1]
+        label = gettext("Version %(n)s of %(date)s") % {
+            "n": version,
+            "date": _date(found[0].created_at),
+        }
     notes = await _notes(services, document.id, user_id, role) if with_comments else []
+    reference = gettext("Reference: %(ref)s") % {"ref": tender.reference}
     return Export(
         tender_title=tender.title,
-        reference=tender.reference,
+        reference=reference if tender.reference else "",
         title=f"{document.kind} — {document.title}" if document.kind else document.title,
         version_label=label,
-        blocks=history.blocks_of(doc),
+        blocks=await asyncio.to_thread(_blocks, state),
         notes=notes,
     )
 
@@ -100,10 +117,10 @@ async def gather(
 async def render(export: Export, fmt: str) -> bytes:
     """The file of `export` in format `fmt`, converted off the event loop."""
     if fmt == "html":
-        return standalone_html(export).encode("utf-8")
+        return (await asyncio.to_thread(standalone_html, export)).encode("utf-8")
     if fmt == "pdf":
-        return await convert.pdf(standalone_html(export))
-    html = body_html(export, pandoc=True).encode("utf-8")
+        return await convert.pdf(await asyncio.to_thread(standalone_html, export))
+    html = (await asyncio.to_thread(body_html, export, pandoc=True)).encode("utf-8")
     return await convert.pandoc(html, "html", convert.FORMATS[fmt][0])
 
 

@@ -48,7 +48,7 @@ class Note:
 @dataclass(frozen=True)
 class Export:
     tender_title: str
-    reference: str
+    reference: str  # already worded ("Référence : …"), or empty
     title: str
     version_label: str  # "Version 3 du 12/05/2026" or "Texte courant du …"
     blocks: list[Block]
@@ -61,7 +61,7 @@ def _cover(export: Export, pandoc: bool) -> str:
         f"<p>{escape(export.title)}</p>",
     ]
     if export.reference:
-        lines.append(f"<p>Référence : {escape(export.reference)}</p>")
+        lines.append(f"<p>{escape(export.reference)}</p>")
     lines.append(f"<p>{escape(export.version_label)}</p>")
     cover = "".join(lines)
     if pandoc:
