@@ -98,6 +98,10 @@ def test_publication_freezes_the_tender_and_reopening_is_recorded(
     assert "publié" in restore.json()["error"]["message"]
     new_doc = claire.post(f"/api/tenders/{tender_id}/documents", json={"title": "AE", "kind": "AE"})
     assert new_doc.status_code == 409
+    imported = claire.post(
+        f"/api/documents/{second}/import", files={"file": ("ajout.md", b"# Ajout")}
+    )
+    assert imported.status_code == 409 and claire.document_text(second) == ""
     yjs.connect("reader", server.ws_url, doc_id, technique.ws_headers)
     anchor = yjs.call("anchor", name="reader", index=0, length=5)
     comment = technique.post(

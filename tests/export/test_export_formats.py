@@ -107,6 +107,8 @@ def test_comments_become_numbered_notes_and_versions_can_be_exported(tender):
         "word/footnotes.xml" not in plain.namelist()
         or "Préciser" not in plain.read("word/footnotes.xml").decode()
     )
+    page = claire.get(f"/documents/{doc_id}/versions/{number}").text
+    assert f"/api/documents/{doc_id}/export?format=odt&amp;version={number}" in page
     version = _export(claire, doc_id, "html", version=str(number)).text
     assert f"Version {number} du" in version and "titulaire" in version
     assert claire.get(f"/api/documents/{doc_id}/export?format=docx&version=99").status_code == 404
