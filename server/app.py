@@ -14,27 +14,34 @@ from starlette.staticfiles import StaticFiles
 
 from server.db import Database
 from server.db.changes import SqlChangeLog
+from server.export.dce_zip import ExportJobs
 from server.gate import activity_recorder, admitter, origin_checker, refusal_logger
 from server.headers import SecurityHeaders
 from server.history import AutoVersions
 from server.http import (
     api_admin,
+    api_archive,
     api_clauses,
     api_comments,
     api_documents,
+    api_export,
+    api_import,
     api_members,
     api_search,
     api_session,
     api_tenders,
     api_versions,
+    api_workflow,
     pages_admin,
     pages_auth,
     pages_comments,
     pages_documents,
+    pages_export,
     pages_library,
     pages_members,
     pages_tenders,
     pages_versions,
+    pages_workflow,
 )
 from server.http.routing import RouteTable, build_routes
 from server.indexing import DocumentIndexer
@@ -71,6 +78,12 @@ ROUTE_TABLES: list[RouteTable] = [
     api_clauses.routes,
     api_search.routes,
     pages_library.routes,
+    api_workflow.routes,
+    pages_workflow.routes,
+    api_export.routes,
+    api_import.routes,
+    api_archive.routes,
+    pages_export.routes,
 ]
 
 
@@ -88,7 +101,8 @@ class Services:
     token_limiter: RateLimiter
     mailer: Mailer
     library: Library
-    auto_versions: AutoVersions = field(init=False)  # these need the services themselves
+    export_jobs: ExportJobs = field(default_factory=ExportJobs)
+    auto_versions: AutoVersions = field(init=False)  # these two need the services themselves
     notifier: Notifier = field(init=False)
     indexer: DocumentIndexer = field(init=False)
 

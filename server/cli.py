@@ -167,6 +167,55 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_archive_export(args: argparse.Namespace) -> int:
+    from server.db import Database
+    from server.export import archive
+
+    settings = _settings(args)
+
+    async def run() -> bytes | None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            return await archive.export_tender(db, args.tender_id)
+        except LookupError:
+            return None
+        finally:
+            await db.close()
+
+    data = asyncio.run(run())
+    if data is None:
+        return _fail(f"no tender {args.tender_id}", 2)
+    Path(args.file).write_bytes(data)
+    print(f"archived tender {args.tender_id} into {args.file} ({len(data)} bytes)")
+    return 0
+
+
+def cmd_archive_import(args: argparse.Namespace) -> int:
+    from server.db import Database, accounts
+    from server.export import archive
+
+    settings = _settings(args)
+    raw = Path(args.file).read_bytes()
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            owner = await accounts.find_user_by_email(db, args.owner)
+            if owner is None:
+                return _fail(f"no account {args.owner}: create it first (wikimarche user add)", 2)
+            tender_id = await archive.import_tender(db, raw, owner.id)
+        except archive.BadArchive as error:
+            return _fail(error.message, 2)
+        finally:
+            await db.close()
+        print(f"imported as tender {tender_id}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="wikimarche", description="Wiki-Marché server")
     sub = top.add_subparsers(dest="command", required=True)
@@ -205,6 +254,20 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--force", action="store_true")
     restore.set_defaults(func=cmd_restore)
+
+    archive = sub.add_parser("archive", help="lossless archive of one tender").add_subparsers(
+        dest="action", required=True
+    )
+    export = archive.add_parser("export", help="write a tender and its history to a file")
+    common(export)
+    export.add_argument("tender_id", type=int)
+    export.add_argument("file")
+    export.set_defaults(func=cmd_archive_export)
+    load = archive.add_parser("import", help="create a new tender from an archive file")
+    common(load)
+    load.add_argument("file")
+    load.add_argument("--owner", required=True, help="e-mail of the account that manages it")
+    load.set_defaults(func=cmd_archive_import)
     return top
 
 

@@ -69,6 +69,12 @@ class Conflict(AppError):
     message = "This conflicts with the current state."
 
 
+class Frozen(AppError):
+    status = 409
+    code = "tender_frozen"
+    message = "The tender is published: its documents are read-only until it is reopened."
+
+
 class TooLarge(AppError):
     status = 413
     code = "too_large"

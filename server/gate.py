@@ -7,6 +7,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from roles import Action, can, parse_role
+from roles.workflow import may_edit
 from server.db import accounts, members, tenders
 from server.http.routing import SESSION_COOKIE
 from server.security.tokens import token_hash
@@ -48,7 +49,9 @@ def admitter(services: Any) -> Any:
             tender_id=document.tender_id,
         )
         return Admission(
-            identity, can_edit=can(role, Action.DOCUMENT_EDIT), role=role.value if role else ""
+            identity,
+            can_edit=may_edit(role, membership.tender.status),
+            role=role.value if role else "",
         )
 
     return admit

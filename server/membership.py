@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from roles import Action, can, parse_role
+from roles import parse_role
+from roles.workflow import may_edit
 from server.db import accounts, invitations, members, tenders
 from server.discussion import COMMENTS_CHANGED
 from server.errors import AppError, Conflict, InvalidInput, NotFound, RateLimited
@@ -229,11 +230,11 @@ async def refresh_connections(services: Any, tender_id: int, user_id: int) -> No
         if conn.role != access[1].role and conn.wants_ack:
             conn.send(COMMENTS_CHANGED)  # what this member may see and do has changed
         conn.role = access[1].role
-        may_edit = can(access[1].role, Action.DOCUMENT_EDIT)
-        if may_edit != conn.can_edit:
-            conn.can_edit = may_edit
+        allowed = may_edit(access[1].role, access[1].tender.status)
+        if allowed != conn.can_edit:
+            conn.can_edit = allowed
             if conn.wants_ack:
-                conn.send(encode_access(may_edit))
+                conn.send(encode_access(allowed))
 
 
 async def revoke_invitation(

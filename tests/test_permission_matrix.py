@@ -86,6 +86,8 @@ class World:
         )
         assert comment.status_code == 201, comment.text
         self.comment_id = comment.json()["id"]
+        export = manager.post(f"/api/tenders/{self.tender_id}/exports", json={"format": "md"})
+        self.job_id = export.json()["id"]
         feed = manager.client.post(
             f"/tenders/{self.tender_id}/feed", data={"csrf_token": manager.csrf}
         )
@@ -111,6 +113,7 @@ class World:
             "user_id": user_id,
             "invitation_id": self.invitation_id,
             "token": token,
+            "job_id": self.job_id,
         }
         return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), spec.path)
 

@@ -316,3 +316,19 @@ clause_uses = Table(
     Index("ix_clause_uses_document", "document_id"),
     Index("ix_clause_uses_clause", "clause_id"),
 )
+
+# Validation of a tender: one row per member asked to validate it, with their latest
+# answer and the change-log position of every document when they gave it (JSON object
+# document id → change id), which tells whether an approval is still current.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("tender_id", Id, ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("requested_by", Id, ForeignKey("users.id"), nullable=True),
+    Column("requested_at", Float, nullable=False),
+    Column("decision", String(20), nullable=False, default="pending"),
+    Column("comment", Text, nullable=False, default=""),
+    Column("positions", Text, nullable=False, default="{}"),
+    Column("decided_at", Float, nullable=True),
+)

@@ -8,6 +8,7 @@ import json
 from starlette.responses import RedirectResponse, Response
 
 from roles import Action, can
+from roles.workflow import may_edit
 from server import discussion
 from server.db import tenders
 from server.errors import InvalidInput
@@ -37,7 +38,7 @@ async def editor(ctx: Context) -> Response:
         {
             "document": ctx.document,
             "tender": ctx.membership.tender,
-            "can_edit": can(ctx.role, Action.DOCUMENT_EDIT),
+            "can_edit": may_edit(ctx.role, ctx.membership.tender.status),
             "can_comment": can(ctx.role, Action.COMMENT_CREATE),
             "can_moderate": can(ctx.role, Action.COMMENT_MODERATE),
             "color": user_color(ctx.user.id),

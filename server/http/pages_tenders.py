@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.responses import RedirectResponse, Response
 
 from roles import Action, can
-from server import compliance, dce
+from roles.workflow import permits
+from server import compliance, dce, workflow
 from server.db import tenders
-from server.errors import InvalidInput
+from server.errors import AppError, InvalidInput
 from server.http.rendering import render
 from server.http.routing import SIGNED_IN, Context, RouteTable
 from server.sync.protocol import CloseCode
@@ -77,11 +78,16 @@ async def _tender_page(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
+    workflow_error: AppError | None = None,
+    export_error: AppError | None = None,
+    import_error: AppError | None = None,
+    imported: tuple[tenders.Document, str] | None = None,
 ) -> Response:
     assert ctx.membership is not None
     tender = ctx.membership.tender
     documents = await tenders.list_documents(ctx.services.db, tender.id)
     members = await tenders.list_members(ctx.services.db, tender.id)
+    progress = await workflow.status(ctx.services, tender.id)
     return render(
         ctx,
         "tender.html",
@@ -91,12 +97,34 @@ async def _tender_page(
             "documents": documents,
             "members": members,
             "report": await compliance.report(ctx.services, tender),
-            "can_manage_documents": can(ctx.role, Action.DOCUMENT_MANAGE),
+            "can_manage_documents": may_manage_documents(ctx.role, progress.state),
+            "workflow": progress,
+            "can_publish": can(ctx.role, Action.TENDER_PUBLISH),
+            "reviewer_ids": [r["user_id"] for r in progress.reviews],
+            "workflow_error": workflow_error,
+            "export_error": export_error,
+            "import_error": import_error,
+            "imported": imported,
+            "export_formats": EXPORT_FORMATS,
             "errors": errors or {},
             "values": values or {},
         },
         status=status,
     )
+
+
+tender_page = _tender_page
+EXPORT_FORMATS = [
+    ("odt", "ODT"),
+    ("docx", "DOCX"),
+    ("pdf", "PDF"),
+    ("html", "HTML"),
+    ("md", "Markdown"),
+]
+
+
+def may_manage_documents(role: object, state: object) -> bool:
+    return can(role, Action.DOCUMENT_MANAGE) and permits(state, Action.DOCUMENT_MANAGE)
 
 
 @routes.page("GET", "/tenders/{tender_id}", Action.TENDER_READ)

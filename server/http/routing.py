@@ -20,8 +20,17 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from roles import Action, Role, SiteAction, can, parse_role, site_can
+from roles.workflow import permits
 from server.db import accounts, comments, members, tenders
-from server.errors import AppError, CsrfRejected, Forbidden, NotFound, NotSignedIn, TooLarge
+from server.errors import (
+    AppError,
+    CsrfRejected,
+    Forbidden,
+    Frozen,
+    NotFound,
+    NotSignedIn,
+    TooLarge,
+)
 from server.i18n import gettext, pick_language, set_language
 from server.security.tokens import same, token_hash
 
@@ -224,6 +233,8 @@ async def _check_action(action: Action, ctx: Context) -> None:
             path=ctx.request.url.path,
         )
         raise Forbidden()
+    if not permits(ctx.membership.tender.status, action):
+        raise Frozen()
 
 
 def _refusal(spec: RouteSpec, ctx: Context, error: AppError) -> Response:

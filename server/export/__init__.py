@@ -1,0 +1,1 @@
+"""Export, import and archive of tenders and their documents (pandoc, WeasyPrint)."""
