@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from server import cluster
 from server.db import Database
 from server.db.changes import SqlChangeLog
 from server.gate import activity_recorder, admitter, origin_checker, refusal_logger
@@ -40,6 +41,7 @@ from server.notifier import Notifier
 from server.security.ratelimit import RateLimiter
 from server.settings import Settings
 from server.sync.endpoint import DocumentSocket
+from server.sync.fanout import fanout_for
 from server.sync.rooms import RoomManager
 from server.sync.writer import ChangeWriter
 
@@ -95,6 +97,7 @@ def build_services(settings: Settings) -> Services:
         grace_seconds=settings.room_grace_seconds,
         checkpoint_every=settings.checkpoint_every,
         max_document_bytes=settings.max_document_bytes,
+        fanout=fanout_for(settings.redis_url, settings.database_url),
     )
     services = Services(
         settings=settings,
@@ -112,6 +115,7 @@ def build_services(settings: Settings) -> Services:
     )
     rooms.change_listeners.append(services.auto_versions.changed)
     services.notifier = Notifier(services)
+    cluster.wire(services)
     return services
 
 
@@ -126,6 +130,7 @@ def create_app(settings: Settings) -> Starlette:
 
             await ensure_demo(services)
         services.writer.start()
+        await services.rooms.start()
         services.auto_versions.start()
         try:
             yield

@@ -47,7 +47,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
     from server.db.engine import Database, DatabaseUnavailable
 
-    settings = _settings(args, host=args.host, port=args.port, demo=False if args.no_demo else None)
+    settings = _settings(
+        args,
+        host=args.host,
+        port=args.port,
+        demo=False if args.no_demo else None,
+        redis_url=args.redis_url,
+    )
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -180,6 +186,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--no-demo", action="store_true", help="do not create demo data")
+    serve.add_argument(
+        "--redis-url", help="Redis for several server processes (default: one process)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(

@@ -216,8 +216,13 @@ async def set_document_role(
 
 
 async def refresh_connections(services: Any, tender_id: int, user_id: int) -> None:
-    """Apply a membership change to the user's open sockets on this tender, at once:
-    removed → closed; otherwise write access follows the new role."""
+    """Apply a membership change to the user's open sockets on this tender, at once, in
+    every server process: removed → closed; otherwise write access follows the new role."""
+    services.rooms.publish_control({"event": "refresh", "tender_id": tender_id, "user_id": user_id})
+    await refresh_local_connections(services, tender_id, user_id)
+
+
+async def refresh_local_connections(services: Any, tender_id: int, user_id: int) -> None:
     for conn in list(services.rooms.connections()):
         identity = conn.identity
         if identity.tender_id != tender_id or identity.user_id != user_id:

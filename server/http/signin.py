@@ -10,6 +10,7 @@ from server.http.routing import SESSION_COOKIE, Context
 from server.security.passwords import MAX_LENGTH, hash_password, needs_rehash, verify_password
 from server.security.tokens import new_token, token_hash
 from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import email_address
 
 
@@ -55,10 +56,8 @@ async def sign_out(ctx: Context) -> None:
         return
     hashed = ctx.session.token_hash
     await accounts.delete_session(ctx.services.db, hashed)
-    ctx.services.rooms.close_where(
-        lambda conn: conn.identity.session_hash == hashed,
-        CloseCode.NOT_SIGNED_IN,
-        "signed out",
+    ctx.services.rooms.close_matching(
+        Selector(session_hash=hashed), CloseCode.NOT_SIGNED_IN, "signed out"
     )
 
 
