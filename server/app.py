@@ -38,10 +38,10 @@ from server.http import (
 from server.http.routing import RouteTable, build_routes
 from server.mail import Mailer
 from server.notifier import Notifier
-from server.security.ratelimit import RateLimiter
+from server.security.ratelimit import Limiter, limiter_factory
 from server.settings import Settings
 from server.sync.endpoint import DocumentSocket
-from server.sync.fanout import fanout_for
+from server.sync.fanout import fanout_for, installation_prefix
 from server.sync.rooms import RoomManager
 from server.sync.writer import ChangeWriter
 
@@ -79,9 +79,9 @@ class Services:
     change_log: SqlChangeLog
     writer: ChangeWriter
     rooms: RoomManager
-    login_limiter: RateLimiter
-    invite_limiter: RateLimiter
-    token_limiter: RateLimiter
+    login_limiter: Limiter
+    invite_limiter: Limiter
+    token_limiter: Limiter
     mailer: Mailer
     auto_versions: AutoVersions = field(init=False)  # these two need the services themselves
     notifier: Notifier = field(init=False)
@@ -99,15 +99,16 @@ def build_services(settings: Settings) -> Services:
         max_document_bytes=settings.max_document_bytes,
         fanout=fanout_for(settings.redis_url, settings.database_url),
     )
+    limiter = limiter_factory(settings.redis_url, installation_prefix(settings.database_url))
     services = Services(
         settings=settings,
         db=db,
         change_log=change_log,
         writer=writer,
         rooms=rooms,
-        login_limiter=RateLimiter(settings.login_attempts_per_minute, 60.0),
-        invite_limiter=RateLimiter(settings.invitations_per_hour, 3600.0),
-        token_limiter=RateLimiter(settings.invitation_attempts_per_minute, 60.0),
+        login_limiter=limiter("login", settings.login_attempts_per_minute, 60.0),
+        invite_limiter=limiter("invite", settings.invitations_per_hour, 3600.0),
+        token_limiter=limiter("token", settings.invitation_attempts_per_minute, 60.0),
         mailer=Mailer(db, settings.smtp_url),
     )
     services.auto_versions = AutoVersions(

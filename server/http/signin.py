@@ -23,9 +23,9 @@ async def sign_in(ctx: Context, email: object, password: object) -> tuple[accoun
     services = ctx.services
     address = email_address(email) or ""
     client = ctx.request.client.host if ctx.request.client else "?"
-    if not services.login_limiter.hit(f"email:{address}") or not services.login_limiter.hit(
-        f"ip:{client}"
-    ):
+    if not await services.login_limiter.hit(
+        f"email:{address}"
+    ) or not await services.login_limiter.hit(f"ip:{client}"):
         raise RateLimited(retry_after=60)
     if not isinstance(password, str) or len(password) > MAX_LENGTH:
         raise BadCredentials()

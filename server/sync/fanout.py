@@ -237,8 +237,12 @@ def fanout_for(redis_url: str, database_url: str) -> FanOut:
     """
     if not redis_url:
         return LocalFanOut()
+    return RedisFanOut(redis_url, prefix=installation_prefix(database_url))
+
+
+def installation_prefix(database_url: str) -> str:
+    """A Redis key prefix shared by the processes of one installation."""
     from sqlalchemy.engine import make_url
 
     address = make_url(database_url).set(password=None).render_as_string()
-    digest = hashlib.sha256(address.encode()).hexdigest()[:12]
-    return RedisFanOut(redis_url, prefix=f"wikimarche:{digest}")
+    return "wikimarche:" + hashlib.sha256(address.encode()).hexdigest()[:12]

@@ -2,79 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from support.api import ApiUser
-from support.live import LiveServer, create_database, drop_database, run_async, test_database_server
-
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1/"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-def _services() -> tuple[str, str]:
-    postgres = test_database_server() or os.environ.get(
-        "WIKIMARCHE_TEST_POSTGRES_URL", DEFAULT_POSTGRES
-    )
-    redis_url = os.environ.get("WIKIMARCHE_TEST_REDIS_URL", DEFAULT_REDIS)
-
-    async def probe() -> None:
-        import redis.asyncio as aioredis
-
-        client = aioredis.from_url(redis_url)
-        try:
-            await client.ping()
-        finally:
-            await client.aclose()
-
-    try:
-        run_async(probe())
-    except Exception as exc:
-        pytest.skip(f"the cluster tests need Redis at {redis_url}: {exc}")
-    return postgres, redis_url
-
-
-@dataclass
-class Cluster:
-    a: LiveServer
-    b: LiveServer
-    users: list[ApiUser] = field(default_factory=list)
-
-    def user(self, name: str, server: LiveServer | None = None) -> dict[str, ApiUser]:
-        """A new account, signed in on both processes (one session on each)."""
-        email = f"{name.lower().replace(' ', '.')}.{secrets.token_hex(3)}@ville.fr"
-        self.a.add_user(email, name)
-        signed = {"a": ApiUser(self.a.url, email), "b": ApiUser(self.b.url, email)}
-        self.users.extend(signed.values())
-        return signed
+from support.cluster import Cluster, running_cluster
 
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    postgres, redis_url = _services()
-    database_url = create_database(postgres)
-    env = {"WIKIMARCHE_SECRET_KEY": secrets.token_urlsafe(32)}
-    servers = []
-    try:
-        for name in ("a", "b"):
-            live = LiveServer(
-                tmp_path / name, env=env, database_url=database_url, redis_url=redis_url
-            )
-            live.data_dir.mkdir()
-            live.start()
-            servers.append(live)
-        built = Cluster(*servers)
+    with running_cluster(tmp_path) as built:
         yield built
-        for user in built.users:
-            user.close()
-    finally:
-        for live in servers:
-            live.stop()
-        drop_database(database_url)
 
 
 @pytest.fixture

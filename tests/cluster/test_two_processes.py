@@ -191,3 +191,18 @@ def test_a_room_opened_on_the_second_process_mid_burst_misses_nothing(
     text = yjs.text("late0")
     assert all(f"writer-{i} " in text for i in range(300))
     wait_until(lambda: lines(claire["b"].document_text(doc_id)) == lines(text), 10)
+
+
+def test_the_login_rate_limit_is_shared_by_the_processes(tmp_path):
+    import httpx
+    from support.cluster import running_cluster
+
+    with running_cluster(tmp_path, {"WIKIMARCHE_LOGIN_ATTEMPTS_PER_MINUTE": "4"}) as pair:
+        statuses = [
+            httpx.post(
+                server.url + "/api/session",
+                json={"email": "x@ville.fr", "password": f"essai-{i}"},
+            ).status_code
+            for i, server in enumerate([pair.a, pair.b] * 3)
+        ]
+    assert statuses[:4] == [401] * 4 and statuses[4:] == [429] * 2
