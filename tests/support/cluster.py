@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from support.api import ApiUser
-from support.live import LiveServer, create_database, drop_database, run_async, test_database_server
+from support.live import LiveServer, create_database, drop_database, postgres_under_test, run_async
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1/"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 def _services() -> tuple[str, str]:
-    postgres = test_database_server() or os.environ.get(
+    postgres = postgres_under_test() or os.environ.get(
         "WIKIMARCHE_TEST_POSTGRES_URL", DEFAULT_POSTGRES
     )
     redis_url = os.environ.get("WIKIMARCHE_TEST_REDIS_URL", DEFAULT_REDIS)

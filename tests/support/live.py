@@ -30,13 +30,13 @@ TEST_DATABASE_ENV = "WIKIMARCHE_TEST_DATABASE_URL"
 _created_databases: list[str] = []
 
 
-def test_database_server() -> str | None:
+def postgres_under_test() -> str | None:
     """The PostgreSQL server the suite runs against, or None for SQLite."""
     return os.environ.get(TEST_DATABASE_ENV) or None
 
 
 def on_postgresql() -> bool:
-    return test_database_server() is not None
+    return postgres_under_test() is not None
 
 
 async def _admin(server_url: str, statement: str) -> None:
@@ -61,7 +61,7 @@ def create_database(server_url: str | None = None) -> str:
     """A fresh, empty PostgreSQL database on the test server; its SQLAlchemy URL."""
     from sqlalchemy.engine import make_url
 
-    server_url = server_url or test_database_server()
+    server_url = server_url or postgres_under_test()
     assert server_url, f"{TEST_DATABASE_ENV} is not set"
     name = f"wm_test_{secrets.token_hex(6)}"
     run_async(_admin(server_url, f'CREATE DATABASE "{name}"'))
