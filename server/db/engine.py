@@ -61,6 +61,9 @@ class Database:
         """Apply every Alembic migration (the first start creates all tables)."""
         try:
             async with self.begin() as conn:
+                if not self.is_sqlite:
+                    # Processes starting together: one migrates, the others then see it done.
+                    await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(22349, 0)")
                 await conn.run_sync(_upgrade)
         except Exception as exc:  # any driver error means "unusable database"
             raise DatabaseUnavailable(str(exc)) from exc
