@@ -48,7 +48,8 @@ Handler = Callable[[Event], None]
 class FanOut(Protocol):
     """What rooms need from the fan-out."""
 
-    async def start(self, on_control: Handler) -> None: ...
+    async def start(self, on_control: Handler, on_gap: Callable[[int], None]) -> None:
+        """`on_gap(document)`: events of that channel may have been lost (a reconnection)."""
 
     async def subscribe(self, document_id: int, handler: Handler) -> None:
         """Return once events published from now on are delivered to `handler`."""
@@ -64,7 +65,7 @@ class FanOut(Protocol):
 class LocalFanOut:
     """One process: there is no one else to tell."""
 
-    async def start(self, on_control: Handler) -> None:
+    async def start(self, on_control: Handler, on_gap: Callable[[int], None]) -> None:
         return None
 
     async def subscribe(self, document_id: int, handler: Handler) -> None:
@@ -104,7 +105,8 @@ class RedisFanOut:
         self.url = url
         self.prefix = prefix
         self.origin = os.urandom(8)  # our own messages come back: skip them
-        self.redis: Any = aioredis.from_url(url)
+        self.redis: Any = aioredis.from_url(url, client_name=f"{prefix}-{os.getpid()}")
+        self._on_gap: Callable[[int], None] = lambda document_id: None
         self._pubsub: Any = None
         self._handlers: dict[int, Handler] = {}
         self._confirmations: dict[bytes, asyncio.Future[None]] = {}
@@ -118,9 +120,10 @@ class RedisFanOut:
             return f"{self.prefix}:control".encode()
         return f"{self.prefix}:doc:{document_id}".encode()
 
-    async def start(self, on_control: Handler) -> None:
+    async def start(self, on_control: Handler, on_gap: Callable[[int], None]) -> None:
         self._pubsub = self.redis.pubsub()
         self._handlers[CONTROL] = on_control
+        self._on_gap = on_gap
         loop = asyncio.get_running_loop()
         self._tasks = [
             loop.create_task(self._read(), name="fanout-reader"),
@@ -193,6 +196,10 @@ class RedisFanOut:
             done = self._confirmations.pop(channel, None)
             if done is not None and not done.done():
                 done.set_result(None)
+            elif done is None:
+                # Not asked for: the client re-subscribed after losing its connection, and
+                # what was published meanwhile is lost. The room reloads what it missed.
+                self._resubscribed(channel)
             return
         if message["type"] != "message":
             return
@@ -211,6 +218,13 @@ class RedisFanOut:
             handler(event)
         except Exception:
             log.exception("a fan-out handler failed")
+
+    def _resubscribed(self, channel: bytes) -> None:
+        name = channel.decode(errors="replace")
+        prefix = f"{self.prefix}:doc:"
+        if name.startswith(prefix) and name[len(prefix) :].isdigit():
+            log.warning("re-subscribed to %s after a lost connection", name)
+            self._on_gap(int(name[len(prefix) :]))
 
     async def close(self) -> None:
         # Let queued events out first: another process may be waiting for them.

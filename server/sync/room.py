@@ -203,13 +203,17 @@ class Room:
                 raise
             log.error("document %s: a published update was refused", self.document_id)
             return
-        for client in ranges:
-            self.owners.setdefault(client, event.author_id)
+        if event.author_id:  # unknown author (a catch-up): leave ownership to first use
+            for client in ranges:
+                self.owners.setdefault(client, event.author_id)
         self.stored_bytes += len(update)
         self.last_change_id = max(self.last_change_id, event.change_id)
-        # Behind the writer's queue, like our own commits: a client whose first sync reply
-        # is still waiting gets that reply before this broadcast, never misses it.
-        self.writer.barrier(lambda: self._queue_broadcast(update, None))
+        if all(client.synced for client in self.clients):
+            self._queue_broadcast(update, None)
+        else:
+            # Behind the writer's queue, like our own commits: a client whose first sync
+            # reply is still waiting gets that reply first, then this update.
+            self.writer.barrier(lambda: self._queue_broadcast(update, None))
 
     def apply_remote_awareness(self, message: bytes) -> None:
         """Presence of clients connected to another process (an awareness frame)."""

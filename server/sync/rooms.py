@@ -22,7 +22,7 @@ from typing import Any
 from server.sync.connection import Connection
 from server.sync.fanout import CONTROL, Event, FanOut, Kind, LocalFanOut
 from server.sync.persistence import ChangeLog
-from server.sync.protocol import CloseCode
+from server.sync.protocol import EMPTY_UPDATE, CloseCode
 from server.sync.room import Room
 from server.sync.writer import ChangeWriter
 
@@ -84,7 +84,7 @@ class RoomManager:
         self.control_listeners: dict[str, Callable[[dict[str, Any]], None]] = {}
 
     async def start(self) -> None:
-        await self.fanout.start(self._control)
+        await self.fanout.start(self._control, self._gap)
 
     def _lock(self, document_id: int) -> asyncio.Lock:
         lock = self._locks.get(document_id)
@@ -199,6 +199,20 @@ class RoomManager:
             listener = self.message_listeners.get(body.get("event", ""))
             if listener is not None:
                 listener(room.document_id, body)
+
+    def _gap(self, document_id: int) -> None:
+        if document_id in self.rooms:
+            self._spawn(self._catch_up(document_id))
+
+    async def _catch_up(self, document_id: int) -> None:
+        """Apply what other processes stored while our fan-out connection was down."""
+        room = self.rooms.get(document_id)
+        if room is None:
+            return
+        stored = await self.store.load(document_id)
+        missing = stored.replay(document_id).get_update(room.doc.get_state())
+        if self.rooms.get(document_id) is room and missing != EMPTY_UPDATE:
+            room.apply_remote(Event(Kind.UPDATE, document_id, missing, 0, stored.last_change_id))
 
     def publish_message(self, document_id: int, body: dict[str, Any]) -> None:
         """Tell the other processes' clients of a document (they run `message_listeners`)."""

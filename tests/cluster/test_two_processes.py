@@ -206,3 +206,29 @@ def test_the_login_rate_limit_is_shared_by_the_processes(tmp_path):
             for i, server in enumerate([pair.a, pair.b] * 3)
         ]
     assert statuses[:4] == [401] * 4 and statuses[4:] == [429] * 2
+
+
+def test_fan_out_survives_a_lost_redis_connection(cluster, shared_document, yjs):
+    import redis
+
+    doc_id, claire, (karim,) = shared_document("editor")
+    yjs.connect("a", cluster.a.ws_url, doc_id, claire["a"].ws_headers)
+    yjs.connect("b", cluster.b.ws_url, doc_id, karim["b"].ws_headers)
+    yjs.call("insert", name="a", index=0, text="Avant la coupure. ")
+    yjs.call("wait_text", name="b", contains="coupure")
+    # Cut every subscriber connection of this installation, then keep typing.
+    admin = redis.Redis.from_url(cluster.a.redis_url)
+    pids = {str(cluster.a.process.pid), str(cluster.b.process.pid)}
+    cut = [
+        c
+        for c in admin.client_list()
+        if c["name"].startswith("wikimarche:") and c["name"].rsplit("-", 1)[-1] in pids
+    ]
+    assert cut, "the servers' Redis connections are named after them"
+    for client in cut:
+        admin.client_kill_filter(_id=client["id"])
+    yjs.call("insert", name="a", index="end", text="Pendant. ")
+    yjs.call("insert", name="a", index="end", text="Après la coupure.")
+    yjs.call("wait_text", name="b", contains="Après la coupure.", timeout=10000)
+    yjs.call("wait_equal", names=["a", "b"])
+    admin.close()
