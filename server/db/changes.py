@@ -41,11 +41,14 @@ class SqlChangeLog:
         ]
         async with self.db.begin() as conn:
             # Shared: appends never wait for each other, only for a checkpoint being built.
-            for document_id in sorted({c.document_id for c in batch}):
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock_shared(:space, :doc)"),
-                    {"space": LOCK_SPACE, "doc": document_id},
-                )
+            # One round trip for the whole batch, locks taken in document order.
+            await conn.execute(
+                text(
+                    "SELECT pg_advisory_xact_lock_shared(:space, d) "
+                    "FROM unnest(CAST(:docs AS integer[])) AS d"
+                ),
+                {"space": LOCK_SPACE, "docs": sorted({c.document_id for c in batch})},
+            )
             result = await conn.execute(
                 insert(changes).returning(changes.c.id, sort_by_parameter_order=True), rows
             )
