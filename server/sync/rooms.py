@@ -281,13 +281,18 @@ class RoomManager:
         )
         return self._close_local(selector, code, reason)
 
-    def _close_local(self, selector: Selector, code: int, reason: str) -> int:
+    def close_where(self, predicate: Callable[[Connection], bool], code: int, reason: str) -> int:
+        """Close this process's connections for which `predicate(conn)` is true (revocations
+        use `close_matching`, which reaches every process)."""
         count = 0
         for conn in self.connections():
-            if selector.matches(conn):
+            if predicate(conn):
                 conn.close(code, reason)
                 count += 1
         return count
+
+    def _close_local(self, selector: Selector, code: int, reason: str) -> int:
+        return self.close_where(selector.matches, code, reason)
 
     async def shutdown(self) -> None:
         """Close every client, commit everything, checkpoint every room."""
