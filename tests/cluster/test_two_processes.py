@@ -232,3 +232,45 @@ def test_fan_out_survives_a_lost_redis_connection(cluster, shared_document, yjs)
     yjs.call("wait_text", name="b", contains="Après la coupure.", timeout=10000)
     yjs.call("wait_equal", names=["a", "b"])
     admin.close()
+
+
+def test_checkpoints_written_by_both_processes_keep_every_edit(tmp_path, yjs):
+    from support.cluster import running_cluster
+
+    with running_cluster(tmp_path, {"WIKIMARCHE_CHECKPOINT_EVERY": "7"}) as pair:
+        owner = pair.user("Claire Martin")
+        tender_id = owner["a"].create_tender()["id"]
+        doc_id = owner["a"].create_document(tender_id)
+        yjs.connect("a", pair.a.ws_url, doc_id, owner["a"].ws_headers)
+        yjs.connect("b", pair.b.ws_url, doc_id, owner["b"].ws_headers)
+        answers = yjs.call_many(
+            [
+                ("burst", {"name": "a", "count": 120, "interval_ms": 2, "prefix": "a"}),
+                ("burst", {"name": "b", "count": 120, "interval_ms": 2, "prefix": "b"}),
+            ]
+        )
+        assert all(a.get("ok") for a in answers), answers
+        yjs.call("wait_equal", names=["a", "b"], timeout=20000)
+        expected = yjs.text("a")
+        for name in ("a", "b"):
+            yjs.call("destroy", name=name)
+        # Both processes wrote checkpoints while the other was appending: a cold load from
+        # the database must still hold every edit of both.
+        pair.a.kill()
+        pair.b.kill()
+        assert pair.b.db_call(lambda db: _checkpoints(db, doc_id)) > 0
+        pair.b.start()
+        yjs.connect("reader", pair.b.ws_url, doc_id, owner["b"].ws_headers)
+        text = yjs.text("reader")
+        assert all(f"a{i} " in text and f"b{i} " in text for i in range(120))
+        assert text == expected
+
+
+async def _checkpoints(db, document_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from server.db.schema import checkpoints
+
+    async with db.read() as conn:
+        query = select(func.count()).select_from(checkpoints)
+        return int(await conn.scalar(query.where(checkpoints.c.document_id == document_id)))
