@@ -1,9 +1,10 @@
 """The change log and checkpoints of documents (the SQL side of `server.sync.persistence`).
 
 On PostgreSQL several processes append at once and a sequence does not commit in order, so
-a room's own state cannot tell which change ids it holds. A checkpoint there is built from
-the database itself, under a per-document advisory lock that appends share: every change
-at or below its position is committed and included.
+a room's state may lack a change below its position (committed by another process, not yet
+received). There a checkpoint takes a per-document advisory lock that appends share, so
+every change at or below its position is committed, and merges what the database holds
+into the room's state: nothing below the position can be missing from it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from server.db.engine import Database
 from server.db.schema import changes, checkpoints
 from server.sync.persistence import NewChange, StoredDocument
+
+
+def _merged(state: bytes, stored: StoredDocument, document_id: int) -> bytes:
+    """`state` plus the stored checkpoint and changes (applying what it has is a no-op)."""
+    doc = stored.replay(document_id)
+    doc.apply_update(state)
+    return doc.get_update()
 
 LOCK_SPACE = 0x574D  # first key of our advisory locks ("WM")
 
@@ -111,11 +119,7 @@ class SqlChangeLog:
                     text("SELECT pg_advisory_xact_lock(:space, :doc)"),
                     {"space": LOCK_SPACE, "doc": document_id},
                 )
-                stored = await self._load(conn, document_id)
-                if stored.last_change_id <= stored.checkpoint_upto:
-                    return
-                upto_change_id = stored.last_change_id
-                state = stored.replay(document_id).get_update()
+                state = _merged(state, await self._load(conn, document_id), document_id)
             exists = await conn.scalar(
                 select(func.count())
                 .select_from(checkpoints)
