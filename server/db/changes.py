@@ -26,6 +26,7 @@ def _merged(state: bytes, stored: StoredDocument, document_id: int) -> bytes:
     doc.apply_update(state)
     return doc.get_update()
 
+
 LOCK_SPACE = 0x574D  # first key of our advisory locks ("WM")
 
 

@@ -24,6 +24,7 @@ log = logging.getLogger("wikimarche.fanout")
 
 CONTROL = 0  # the "document id" of the control channel
 PUBLISH_ATTEMPTS = 10
+SUBSCRIBE_TIMEOUT = 5.0  # seconds; then the room opens without other processes
 
 
 class Kind(IntEnum):
@@ -137,7 +138,7 @@ class RedisFanOut:
         await self._pubsub.subscribe(channel)
         # Redis confirms once the subscription is active: anything published after the
         # confirmation reaches us, which is what "subscribe, then load" relies on.
-        await asyncio.wait_for(done, 10.0)
+        await asyncio.wait_for(done, SUBSCRIBE_TIMEOUT)
 
     async def subscribe(self, document_id: int, handler: Handler) -> None:
         self._handlers[document_id] = handler

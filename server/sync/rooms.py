@@ -106,11 +106,7 @@ class RoomManager:
                 if room is None:
                     self._early.setdefault(document_id, [])
                     try:
-                        if document_id not in self._subscribed:
-                            await self.fanout.subscribe(
-                                document_id, lambda event: self._remote(document_id, event)
-                            )
-                            self._subscribed.add(document_id)
+                        await self._subscribe(document_id)
                         room = await self._load(document_id)
                     finally:
                         early = self._early.pop(document_id, [])
@@ -119,6 +115,18 @@ class RoomManager:
                         self._apply_remote(room, event)
         self._cancel_unload(document_id)
         return room
+
+    async def _subscribe(self, document_id: int) -> None:
+        if document_id in self._subscribed:
+            return
+        try:
+            await self.fanout.subscribe(document_id, lambda event: self._remote(document_id, event))
+        except Exception:
+            # Redis unreachable: the document still opens, served by this process alone
+            # (its clients do not see other processes' edits until they reconnect).
+            log.exception("cannot subscribe to document %s; serving it locally", document_id)
+            return
+        self._subscribed.add(document_id)
 
     async def _load(self, document_id: int) -> Room:
         stored = await self.store.load(document_id)
