@@ -23,6 +23,7 @@ from pathlib import Path
 
 from bench import report, targets
 from bench.ceiling import run_ceiling
+from bench.cluster import CLUSTER_SERVERS, run_cluster
 from bench.fanout import fanout_specs, run_fanout
 from bench.idle import run_idle
 from bench.join import run_join
@@ -61,7 +62,19 @@ def load_table(quick: bool) -> list[tuple[str, Runner]]:
     loads += [("join400", _one(run_join)), ("trace", _one(run_trace))]
     loads += [("idle1000", _one(run_idle)), *readers, ("ceiling", run_ceiling)]
     loads += [("storm", _one(run_storm))]
+    loads += [(name, _cluster(name)) for name in ("cluster-latency", "cluster-rooms")]
     return loads
+
+
+def _cluster(load: str) -> Runner:
+    """Our server only, on PostgreSQL: one process, then two sharing Redis."""
+
+    async def run(ctx: LoadContext, server: str) -> list[Record]:
+        if server != "ours":
+            return []
+        return [await run_cluster(ctx, load, name) for name in CLUSTER_SERVERS]
+
+    return run
 
 
 def _selected(loads: list[tuple[str, Runner]], only: str | None) -> list[tuple[str, Runner]]:

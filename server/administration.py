@@ -11,6 +11,7 @@ from server.errors import Conflict, InvalidInput, NotFound
 from server.i18n import gettext
 from server.security.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import clean_text, email_address
 
 FLAGS = ("is_active", "is_admin", "is_curator")
@@ -67,10 +68,8 @@ async def set_flags(
         await accounts.update_user(services.db, user_id, **flags)
     if flags.get("is_active") is False:
         # A disabled account loses its sessions and its live connections at once.
-        services.rooms.close_where(
-            lambda conn: conn.identity.user_id == user_id,
-            CloseCode.NOT_SIGNED_IN,
-            "account disabled",
+        services.rooms.close_matching(
+            Selector(user_id=user_id), CloseCode.NOT_SIGNED_IN, "account disabled"
         )
     updated = await accounts.get_user(services.db, user_id)
     assert updated is not None
@@ -84,8 +83,8 @@ async def reset_password(services: Any, user_id: int) -> str:
     password = temporary_password()
     await accounts.set_password_hash(services.db, user_id, hash_password(password))
     await accounts.delete_user_sessions(services.db, user_id)
-    services.rooms.close_where(
-        lambda conn: conn.identity.user_id == user_id, CloseCode.NOT_SIGNED_IN, "password reset"
+    services.rooms.close_matching(
+        Selector(user_id=user_id), CloseCode.NOT_SIGNED_IN, "password reset"
     )
     return password
 

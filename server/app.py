@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from server import cluster
 from server.db import Database
 from server.db.changes import SqlChangeLog
 from server.export.dce_zip import ExportJobs
@@ -48,9 +49,10 @@ from server.indexing import DocumentIndexer
 from server.library import Library
 from server.mail import Mailer
 from server.notifier import Notifier
-from server.security.ratelimit import RateLimiter
+from server.security.ratelimit import Limiter, limiter_factory
 from server.settings import Settings
 from server.sync.endpoint import DocumentSocket
+from server.sync.fanout import fanout_for, installation_prefix
 from server.sync.rooms import RoomManager
 from server.sync.writer import ChangeWriter
 
@@ -96,9 +98,9 @@ class Services:
     change_log: SqlChangeLog
     writer: ChangeWriter
     rooms: RoomManager
-    login_limiter: RateLimiter
-    invite_limiter: RateLimiter
-    token_limiter: RateLimiter
+    login_limiter: Limiter
+    invite_limiter: Limiter
+    token_limiter: Limiter
     mailer: Mailer
     library: Library
     export_jobs: ExportJobs = field(default_factory=ExportJobs)
@@ -117,16 +119,18 @@ def build_services(settings: Settings) -> Services:
         grace_seconds=settings.room_grace_seconds,
         checkpoint_every=settings.checkpoint_every,
         max_document_bytes=settings.max_document_bytes,
+        fanout=fanout_for(settings.redis_url, settings.database_url),
     )
+    limiter = limiter_factory(settings.redis_url, installation_prefix(settings.database_url))
     services = Services(
         settings=settings,
         db=db,
         change_log=change_log,
         writer=writer,
         rooms=rooms,
-        login_limiter=RateLimiter(settings.login_attempts_per_minute, 60.0),
-        invite_limiter=RateLimiter(settings.invitations_per_hour, 3600.0),
-        token_limiter=RateLimiter(settings.invitation_attempts_per_minute, 60.0),
+        login_limiter=limiter("login", settings.login_attempts_per_minute, 60.0),
+        invite_limiter=limiter("invite", settings.invitations_per_hour, 3600.0),
+        token_limiter=limiter("token", settings.invitation_attempts_per_minute, 60.0),
         mailer=Mailer(db, settings.smtp_url),
         library=Library(db),
     )
@@ -137,6 +141,7 @@ def build_services(settings: Settings) -> Services:
     services.notifier = Notifier(services)
     services.indexer = DocumentIndexer(services)
     rooms.change_listeners.append(services.indexer.changed)
+    cluster.wire(services)
     return services
 
 
@@ -152,6 +157,7 @@ def create_app(settings: Settings) -> Starlette:
 
             await ensure_demo(services)
         services.writer.start()
+        await services.rooms.start()
         services.auto_versions.start()
         services.indexer.start()
         try:

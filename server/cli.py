@@ -1,4 +1,4 @@
-"""The `wikimarche` command: serve, user add, backup, restore."""
+"""The `wikimarche` command: serve, user add, backup, restore, migrate-to."""
 
 from __future__ import annotations
 
@@ -47,7 +47,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
     from server.db.engine import Database, DatabaseUnavailable
 
-    settings = _settings(args, host=args.host, port=args.port, demo=False if args.no_demo else None)
+    settings = _settings(
+        args,
+        host=args.host,
+        port=args.port,
+        demo=False if args.no_demo else None,
+        redis_url=args.redis_url,
+    )
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -216,6 +222,45 @@ def cmd_archive_import(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_migrate_to(args: argparse.Namespace) -> int:
+    from server.db.engine import Database, DatabaseUnavailable
+    from server.db.transfer import TargetNotEmpty, copy_database, row_counts
+
+    settings = _settings(args)
+    if args.url == settings.database_url:
+        return _fail("the target is the current database", 2)
+    if not args.url.startswith("postgresql"):
+        return _fail("the target must be a PostgreSQL URL (postgresql+asyncpg://...)", 2)
+
+    async def run() -> int:
+        source, target = Database(settings.database_url), Database(args.url)
+        try:
+            await source.migrate()  # an older installation is brought up to date first
+            copied = await copy_database(
+                source, target, lambda table, n: print(f"  {table}: {n} rows", flush=True)
+            )
+            if await row_counts(target) != await row_counts(source):
+                return _fail("the copy differs from the source; the target is not usable")
+        except TargetNotEmpty as exc:
+            return _fail(f"{exc}; give an empty database", 2)
+        except DatabaseUnavailable as exc:
+            return _fail(f"cannot open a database: {exc}")
+        finally:
+            await source.close()
+            await target.close()
+        print(f"copied {sum(copied.values())} rows into {_redacted(args.url)}")
+        print("start the server with --database-url (or WIKIMARCHE_DATABASE_URL) set to it")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="wikimarche", description="Wiki-Marché server")
     sub = top.add_subparsers(dest="command", required=True)
@@ -229,6 +274,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--no-demo", action="store_true", help="do not create demo data")
+    serve.add_argument(
+        "--redis-url", help="Redis for several server processes (default: one process)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
@@ -268,6 +316,12 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("file")
     load.add_argument("--owner", required=True, help="e-mail of the account that manages it")
     load.set_defaults(func=cmd_archive_import)
+    migrate_to = sub.add_parser(
+        "migrate-to", help="copy this installation into an empty PostgreSQL database"
+    )
+    common(migrate_to)
+    migrate_to.add_argument("url", help="postgresql+asyncpg://user:password@host/database")
+    migrate_to.set_defaults(func=cmd_migrate_to)
     return top
 
 

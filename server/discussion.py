@@ -242,7 +242,15 @@ COMMENTS_CHANGED = write_var_uint(FrameType.COMMENTS) + write_var_uint(len(_EVEN
 
 def push(services: Any, document_id: int, *states: dict[str, Any]) -> None:
     """Tell open editors of the document that comments changed, if they may see this
-    comment in any of the given states (before and after a change of visibility)."""
+    comment in any of the given states (before and after a change of visibility), here
+    and in the other server processes."""
+    # Only what visibility depends on travels: never the comment's content.
+    fields = [{k: state[k] for k in ("author_id", "private", "moderation")} for state in states]
+    push_local(services, document_id, *fields)
+    services.rooms.publish_message(document_id, {"event": "comments", "states": fields})
+
+
+def push_local(services: Any, document_id: int, *states: dict[str, Any]) -> None:
     message = COMMENTS_CHANGED
     for conn in services.rooms.connections():
         if conn.identity.document_id != document_id or not conn.wants_ack:

@@ -72,8 +72,9 @@ async def invite(
     address = email_address(email) if email not in (None, "") else None
     if email not in (None, "") and address is None:
         raise InvalidInput({"email": "Invalid e-mail address."})
-    if not services.invite_limiter.hit(f"user:{actor.id}"):
-        raise RateLimited(retry_after=services.invite_limiter.retry_after(f"user:{actor.id}"))
+    if not await services.invite_limiter.hit(f"user:{actor.id}"):
+        retry = await services.invite_limiter.retry_after(f"user:{actor.id}")
+        raise RateLimited(retry_after=retry)
     db = services.db
     existing = await accounts.find_user_by_email(db, address) if address else None
     site = base_url(services, request_base)
@@ -127,8 +128,8 @@ async def invite(
 async def find_invitation(services: Any, token: str, client: str) -> invitations.Invitation:
     """The valid invitation behind a token; one uniform refusal for unknown, expired,
     used and revoked tokens, and a rate limit against guessing."""
-    if not services.token_limiter.hit(f"ip:{client}"):
-        raise RateLimited(retry_after=services.token_limiter.retry_after(f"ip:{client}"))
+    if not await services.token_limiter.hit(f"ip:{client}"):
+        raise RateLimited(retry_after=await services.token_limiter.retry_after(f"ip:{client}"))
     if not token or len(token) > 100:
         raise InvalidInvitation()
     found = await invitations.find_valid(services.db, token_hash(token))
@@ -217,8 +218,13 @@ async def set_document_role(
 
 
 async def refresh_connections(services: Any, tender_id: int, user_id: int) -> None:
-    """Apply a membership change to the user's open sockets on this tender, at once:
-    removed → closed; otherwise write access follows the new role."""
+    """Apply a membership change to the user's open sockets on this tender, at once, in
+    every server process: removed → closed; otherwise write access follows the new role."""
+    services.rooms.publish_control({"event": "refresh", "tender_id": tender_id, "user_id": user_id})
+    await refresh_local_connections(services, tender_id, user_id)
+
+
+async def refresh_local_connections(services: Any, tender_id: int, user_id: int) -> None:
     for conn in list(services.rooms.connections()):
         identity = conn.identity
         if identity.tender_id != tender_id or identity.user_id != user_id:

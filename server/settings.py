@@ -58,12 +58,14 @@ class Settings:
         return cls(**values).resolved()
 
     def resolved(self) -> Settings:
-        """Fill derived defaults: database under the data dir, a persistent secret key."""
+        """Fill derived defaults: database under the data dir, a persistent secret key.
+
+        Without WIKIMARCHE_SECRET_KEY the key lives in the data directory, which processes
+        on one machine share; processes on several machines must be given the same key.
+        """
         data_dir = Path(self.data_dir).expanduser().resolve()
         database_url = self.database_url or f"sqlite+aiosqlite:///{data_dir / 'wikimarche.db'}"
-        secret_key = self.secret_key
-        if not secret_key and database_url.startswith("sqlite"):
-            secret_key = _load_or_create_secret(data_dir)
+        secret_key = self.secret_key or _load_or_create_secret(data_dir)
         return replace(self, data_dir=data_dir, database_url=database_url, secret_key=secret_key)
 
     @property

@@ -151,8 +151,16 @@ async def answer(
 
 
 async def apply_freeze(services: Any, tender_id: int, tender_status: str) -> None:
-    """Make every open connection on the tender follow its state: read-only when frozen,
-    back to what the role allows otherwise."""
+    """Make every open connection on the tender, in every server process, follow its state:
+    read-only when frozen, back to what the role allows otherwise."""
+    services.rooms.publish_control(
+        {"event": "freeze", "tender_id": tender_id, "status": tender_status}
+    )
+    apply_freeze_local(services, tender_id, tender_status)
+
+
+def apply_freeze_local(services: Any, tender_id: int, tender_status: str) -> None:
+    """`apply_freeze` for the connections of this process."""
     for conn in list(services.rooms.connections()):
         if conn.identity.tender_id != tender_id:
             continue

@@ -29,7 +29,7 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     live.data_dir.mkdir()
     live.start()
     yield live
-    live.stop()
+    live.close()
 
 
 @pytest.fixture

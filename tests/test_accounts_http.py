@@ -49,7 +49,7 @@ def test_login_is_rate_limited(tmp_path):
         ]
         assert statuses[:5] == [401] * 5 and statuses[5:] == [429] * 3
     finally:
-        live.stop()
+        live.close()
 
 
 def test_state_changing_requests_need_the_csrf_token_of_their_own_session(make_user):

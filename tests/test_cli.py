@@ -7,8 +7,9 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
 from support.api import ApiUser
-from support.live import ROOT, LiveServer
+from support.live import ROOT, LiveServer, on_postgresql
 
 
 def wikimarche(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,11 +25,14 @@ def wikimarche(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
 
 def test_user_add_creates_an_account_that_can_sign_in(tmp_path):
     data = tmp_path / "data"
+    live = LiveServer(data)  # its database: a file in `data`, or PostgreSQL
     done = wikimarche(
         "user",
         "add",
         "--data-dir",
         str(data),
+        "--database-url",
+        live.database_url,
         "--email",
         "Anne@Ville.fr",
         "--name",
@@ -42,6 +46,8 @@ def test_user_add_creates_an_account_that_can_sign_in(tmp_path):
         "add",
         "--data-dir",
         str(data),
+        "--database-url",
+        live.database_url,
         "--email",
         "anne@ville.fr",
         "--name",
@@ -63,12 +69,11 @@ def test_user_add_creates_an_account_that_can_sign_in(tmp_path):
         "court",
     )
     assert short.returncode == 2
-    live = LiveServer(data)
     live.start()
     try:
         assert ApiUser(live.url, "anne@ville.fr", "un-secret-solide").user_id
     finally:
-        live.stop()
+        live.close()
 
 
 def test_serve_refuses_a_taken_port_and_an_unusable_database(tmp_path):
@@ -86,6 +91,9 @@ def test_serve_refuses_a_taken_port_and_an_unusable_database(tmp_path):
     assert unusable.returncode == 1 and "unusable" in unusable.stderr
 
 
+@pytest.mark.skipif(
+    on_postgresql(), reason="copies the SQLite file; PostgreSQL is backed up with pg_dump"
+)
 def test_backup_during_editing_and_restore_into_a_fresh_directory(server, make_user, yjs):
     claire = make_user(email="claire@ville.fr")
     doc_id = claire.create_document(claire.create_tender("Voirie")["id"])

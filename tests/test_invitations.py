@@ -113,7 +113,7 @@ def test_guessing_tokens_is_rate_limited(tmp_path):
         statuses = [httpx.get(f"{live.url}/invitations/essai{i}").status_code for i in range(14)]
         assert statuses[:10] == [404] * 10 and set(statuses[10:]) == {429}
     finally:
-        live.stop()
+        live.close()
 
 
 def test_existing_accounts_are_added_at_once_and_notified(server, make_user):

@@ -126,7 +126,7 @@ def server(tmp_path_factory):
     live.data_dir.mkdir()
     live.start()
     yield live
-    live.stop()
+    live.close()
 
 
 @pytest.fixture(scope="module")

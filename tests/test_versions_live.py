@@ -16,7 +16,7 @@ def server(tmp_path):
     live.data_dir.mkdir()
     live.start()
     yield live
-    live.stop()
+    live.close()
 
 
 def lines(text: str) -> list[str]:

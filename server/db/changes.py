@@ -1,15 +1,33 @@
-"""The change log and checkpoints of documents (the SQL side of `server.sync.persistence`)."""
+"""The change log and checkpoints of documents (the SQL side of `server.sync.persistence`).
+
+On PostgreSQL several processes append at once and a sequence does not commit in order, so
+a room's state may lack a change below its position (committed by another process, not yet
+received). There a checkpoint takes a per-document advisory lock that appends share, so
+every change at or below its position is committed, and merges what the database holds
+into the room's state: nothing below the position can be missing from it.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.db.engine import Database
 from server.db.schema import changes, checkpoints
 from server.sync.persistence import NewChange, StoredDocument
+
+
+def _merged(state: bytes, stored: StoredDocument, document_id: int) -> bytes:
+    """`state` plus the stored checkpoint and changes (applying what it has is a no-op)."""
+    doc = stored.replay(document_id)
+    doc.apply_update(state)
+    return doc.get_update()
+
+
+LOCK_SPACE = 0x574D  # first key of our advisory locks ("WM")
 
 
 class SqlChangeLog:
@@ -31,6 +49,15 @@ class SqlChangeLog:
             for c in batch
         ]
         async with self.db.begin() as conn:
+            # Shared: appends never wait for each other, only for a checkpoint being built.
+            # One round trip for the whole batch, locks taken in document order.
+            await conn.execute(
+                text(
+                    "SELECT pg_advisory_xact_lock_shared(:space, d) "
+                    "FROM unnest(CAST(:docs AS integer[])) AS d"
+                ),
+                {"space": LOCK_SPACE, "docs": sorted({c.document_id for c in batch})},
+            )
             result = await conn.execute(
                 insert(changes).returning(changes.c.id, sort_by_parameter_order=True), rows
             )
@@ -54,37 +81,46 @@ class SqlChangeLog:
         return list(range(last - len(rows) + 1, last + 1))
 
     async def load(self, document_id: int) -> StoredDocument:
-        stored = StoredDocument()
         async with self.db.read() as conn:
-            row = (
-                await conn.execute(
-                    select(checkpoints.c.upto_change_id, checkpoints.c.state)
-                    .where(checkpoints.c.document_id == document_id)
-                    .order_by(checkpoints.c.upto_change_id.desc())
-                    .limit(1)
-                )
-            ).first()
-            if row is not None:
-                stored.checkpoint_upto = int(row[0])
-                stored.checkpoint = bytes(row[1])
-                stored.stored_bytes = len(stored.checkpoint)
-            result = await conn.execute(
-                select(changes.c.id, changes.c.data)
-                .where(
-                    changes.c.document_id == document_id,
-                    changes.c.id > stored.checkpoint_upto,
-                )
-                .order_by(changes.c.id)
+            return await self._load(conn, document_id)
+
+    async def _load(self, conn: AsyncConnection, document_id: int) -> StoredDocument:
+        stored = StoredDocument()
+        row = (
+            await conn.execute(
+                select(checkpoints.c.upto_change_id, checkpoints.c.state)
+                .where(checkpoints.c.document_id == document_id)
+                .order_by(checkpoints.c.upto_change_id.desc())
+                .limit(1)
             )
-            stored.last_change_id = stored.checkpoint_upto
-            for change_id, data in result:
-                stored.changes.append(bytes(data))
-                stored.last_change_id = int(change_id)
-                stored.stored_bytes += len(data)
+        ).first()
+        if row is not None:
+            stored.checkpoint_upto = int(row[0])
+            stored.checkpoint = bytes(row[1])
+            stored.stored_bytes = len(stored.checkpoint)
+        result = await conn.execute(
+            select(changes.c.id, changes.c.data)
+            .where(
+                changes.c.document_id == document_id,
+                changes.c.id > stored.checkpoint_upto,
+            )
+            .order_by(changes.c.id)
+        )
+        stored.last_change_id = stored.checkpoint_upto
+        for change_id, data in result:
+            stored.changes.append(bytes(data))
+            stored.last_change_id = int(change_id)
+            stored.stored_bytes += len(data)
         return stored
 
     async def save_checkpoint(self, document_id: int, upto_change_id: int, state: bytes) -> None:
         async with self.db.begin() as conn:
+            if not self.db.is_sqlite:
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:space, :doc)"),
+                    {"space": LOCK_SPACE, "doc": document_id},
+                )
+                state = _merged(state, await self._load(conn, document_id), document_id)
             exists = await conn.scalar(
                 select(func.count())
                 .select_from(checkpoints)

@@ -8,6 +8,8 @@ from roles import Action
 from server import content
 from server.db import tenders
 from server.http.routing import Context, RouteTable
+from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import document_fields
 
 routes = RouteTable()
@@ -55,7 +57,7 @@ async def update_document(ctx: Context) -> Response:
 async def delete_document(ctx: Context) -> Response:
     assert ctx.document is not None
     await tenders.delete_document(ctx.services.db, ctx.document.id)
-    ctx.services.rooms.close_where(
-        lambda conn: conn.identity.document_id == ctx.document.id, 4404, "document deleted"
+    ctx.services.rooms.close_matching(
+        Selector(document_id=ctx.document.id), CloseCode.NOT_FOUND, "document deleted"
     )
     return Response(status_code=204)

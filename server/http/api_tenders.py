@@ -9,6 +9,7 @@ from server import dce
 from server.db import tenders
 from server.http.routing import SIGNED_IN, Context, RouteTable
 from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import tender_fields
 
 routes = RouteTable()
@@ -58,8 +59,8 @@ async def delete_tender(ctx: Context) -> Response:
     assert ctx.membership is not None
     tender_id = ctx.membership.tender.id
     await tenders.delete_tender(ctx.services.db, tender_id)
-    ctx.services.rooms.close_where(
-        lambda conn: conn.identity.tender_id == tender_id, CloseCode.NOT_FOUND, "tender deleted"
+    ctx.services.rooms.close_matching(
+        Selector(tender_id=tender_id), CloseCode.NOT_FOUND, "tender deleted"
     )
     return Response(status_code=204)
 

@@ -15,6 +15,7 @@ from server.errors import InvalidInput
 from server.http.rendering import render
 from server.http.routing import Context, RouteTable
 from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import document_fields
 
 routes = RouteTable()
@@ -87,9 +88,7 @@ async def delete(ctx: Context) -> Response:
     assert ctx.document is not None
     document_id = ctx.document.id
     await tenders.delete_document(ctx.services.db, document_id)
-    ctx.services.rooms.close_where(
-        lambda conn: conn.identity.document_id == document_id,
-        CloseCode.NOT_FOUND,
-        "document deleted",
+    ctx.services.rooms.close_matching(
+        Selector(document_id=document_id), CloseCode.NOT_FOUND, "document deleted"
     )
     return RedirectResponse(f"/tenders/{ctx.document.tender_id}", status_code=303)

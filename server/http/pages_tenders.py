@@ -12,6 +12,7 @@ from server.errors import AppError, InvalidInput
 from server.http.rendering import render
 from server.http.routing import SIGNED_IN, Context, RouteTable
 from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import document_fields, tender_fields
 
 routes = RouteTable()
@@ -194,7 +195,7 @@ async def tender_delete(ctx: Context) -> Response:
     assert ctx.membership is not None
     tender_id = ctx.membership.tender.id
     await tenders.delete_tender(ctx.services.db, tender_id)
-    ctx.services.rooms.close_where(
-        lambda conn: conn.identity.tender_id == tender_id, CloseCode.NOT_FOUND, "tender deleted"
+    ctx.services.rooms.close_matching(
+        Selector(tender_id=tender_id), CloseCode.NOT_FOUND, "tender deleted"
     )
     return RedirectResponse("/tenders", status_code=303)

@@ -10,6 +10,7 @@ from server.http.routing import SESSION_COOKIE, Context
 from server.security.passwords import MAX_LENGTH, hash_password, needs_rehash, verify_password
 from server.security.tokens import new_token, token_hash
 from server.sync.protocol import CloseCode
+from server.sync.rooms import Selector
 from server.validation import email_address
 
 
@@ -22,9 +23,9 @@ async def sign_in(ctx: Context, email: object, password: object) -> tuple[accoun
     services = ctx.services
     address = email_address(email) or ""
     client = ctx.request.client.host if ctx.request.client else "?"
-    if not services.login_limiter.hit(f"email:{address}") or not services.login_limiter.hit(
-        f"ip:{client}"
-    ):
+    if not await services.login_limiter.hit(
+        f"email:{address}"
+    ) or not await services.login_limiter.hit(f"ip:{client}"):
         raise RateLimited(retry_after=60)
     if not isinstance(password, str) or len(password) > MAX_LENGTH:
         raise BadCredentials()
@@ -55,10 +56,8 @@ async def sign_out(ctx: Context) -> None:
         return
     hashed = ctx.session.token_hash
     await accounts.delete_session(ctx.services.db, hashed)
-    ctx.services.rooms.close_where(
-        lambda conn: conn.identity.session_hash == hashed,
-        CloseCode.NOT_SIGNED_IN,
-        "signed out",
+    ctx.services.rooms.close_matching(
+        Selector(session_hash=hashed), CloseCode.NOT_SIGNED_IN, "signed out"
     )
 
 

@@ -4,7 +4,9 @@ It holds the document's `pycrdt.Doc`, the awareness states of its clients and th
 connections. Incoming updates are checked (role, client-ID ownership, size), applied,
 handed to the change writer, and broadcast only from the writer's commit callback: what a
 client is shown is already on disk. Each broadcast is encoded once and queued on every
-connection; no task is created per message.
+connection; no task is created per message. Committed updates and presence are also
+published to the other server processes (`server.sync.fanout`), whose copies of the room
+apply them with `apply_remote*`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from pycrdt import Doc, merge_updates
 
 from server.sync.connection import Connection
+from server.sync.fanout import Event, FanOut, Kind, LocalFanOut
 from server.sync.persistence import NewChange
 from server.sync.protocol import (
     EMPTY_UPDATE,
@@ -52,6 +55,7 @@ class Room:
         stored_bytes: int,
         max_document_bytes: int,
         on_changes: Callable[[Room], None] = lambda room: None,
+        fanout: FanOut | None = None,
     ) -> None:
         self.document_id = document_id
         self.doc = doc
@@ -62,10 +66,11 @@ class Room:
         self.stored_bytes = stored_bytes
         self.max_document_bytes = max_document_bytes
         self._on_changes = on_changes
+        self.fanout: FanOut = fanout or LocalFanOut()
         # Yjs client id → user id: a connection may only write under its own ids.
         self.owners: dict[int, int] = {doc.client_id: SERVER_OWNER}
-        # Awareness client id → (clock, json, owning connection).
-        self.awareness: dict[int, tuple[int, str, Connection]] = {}
+        # Awareness client id → (clock, json, owning connection; None: another process's).
+        self.awareness: dict[int, tuple[int, str, Connection | None]] = {}
         self.deliveries = 0
         self.poisoned = False  # holds a refused update: must be reloaded, never saved
         self._outgoing: list[tuple[bytes, Connection | None]] = []
@@ -91,6 +96,7 @@ class Room:
             del self.awareness[client]
         if gone:
             self._broadcast(encode_awareness(gone), exclude=conn)
+            self._publish(Kind.AWARENESS, encode_awareness(gone))
 
     # -- incoming frames ---------------------------------------------------------
 
@@ -161,6 +167,7 @@ class Room:
         self.last_change_id = max(self.last_change_id, change_id)
         self.changes_since_checkpoint += 1
         self._queue_broadcast(update, origin)
+        self._publish(Kind.UPDATE, update, origin.identity.user_id, change_id)
         if origin.wants_ack:
             # Also for a pure deletion (no clock moved): the editor learns it is stored.
             origin.send(encode_ack(state))
@@ -175,9 +182,53 @@ class Room:
             self.last_change_id = max(self.last_change_id, change_id)
             self.changes_since_checkpoint += 1
             self._queue_broadcast(update, None)
+            self._publish(Kind.UPDATE, update, author_id or SERVER_OWNER, change_id)
             self._on_changes(self)
 
         self.writer.submit(change, committed)
+
+    # -- other processes -----------------------------------------------------------
+
+    def _publish(self, kind: Kind, payload: bytes, author_id: int = 0, change_id: int = 0) -> None:
+        self.fanout.publish(Event(kind, self.document_id, payload, author_id, change_id))
+
+    def apply_remote(self, event: Event) -> None:
+        """An update another process committed: apply it and show it to our clients."""
+        update = event.payload
+        try:
+            ranges = written_ranges(update)
+            self.doc.apply_update(update)  # idempotent: an update already here changes nothing
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            log.error("document %s: a published update was refused", self.document_id)
+            return
+        if event.author_id:  # unknown author (a catch-up): leave ownership to first use
+            for client in ranges:
+                self.owners.setdefault(client, event.author_id)
+        self.stored_bytes += len(update)
+        self.last_change_id = max(self.last_change_id, event.change_id)
+        if all(client.synced for client in self.clients):
+            self._queue_broadcast(update, None)
+        else:
+            # Behind the writer's queue, like our own commits: a client whose first sync
+            # reply is still waiting gets that reply first, then this update.
+            self.writer.barrier(lambda: self._queue_broadcast(update, None))
+
+    def apply_remote_awareness(self, message: bytes) -> None:
+        """Presence of clients connected to another process (an awareness frame)."""
+        accepted = []
+        for client, clock, text in decode_awareness(parse_frame(message).payload):
+            known = self.awareness.get(client)
+            if known is not None and known[2] is not None:
+                continue  # one of our own connections
+            if text == "null":
+                self.awareness.pop(client, None)
+            else:
+                self.awareness[client] = (clock, text, None)
+            accepted.append((client, clock, text))
+        if accepted:
+            self._broadcast(encode_awareness(accepted), exclude=None, synced_only=False)
 
     def _awareness(self, conn: Connection, payload: bytes) -> None:
         accepted = []
@@ -196,7 +247,9 @@ class Room:
             accepted.append((client, clock, presence))
         if accepted:
             # Echoed to the sender too: y-websocket clients reconnect after 30 s of silence.
-            self._broadcast(encode_awareness(accepted), exclude=None, synced_only=False)
+            message = encode_awareness(accepted)
+            self._broadcast(message, exclude=None, synced_only=False)
+            self._publish(Kind.AWARENESS, message)
 
     @staticmethod
     def _sanitize_presence(conn: Connection, text: str) -> str | None:

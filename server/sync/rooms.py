@@ -4,22 +4,49 @@ Rooms are created under a per-document lock, so fifty clients connecting at once
 document that is not loaded yet all end up in the same, fully loaded room (the stock
 pycrdt-websocket server drops all but one of them). A room is unloaded only when it has no
 client, nothing of it is waiting in the change writer, and its checkpoint is written.
+
+With several processes, a room subscribes to its document's fan-out channel before it
+loads, keeps what arrives while loading, and applies it once loaded: nothing committed by
+another process falls between the load and the subscription.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from server.sync.connection import Connection
+from server.sync.fanout import CONTROL, Event, FanOut, Kind, LocalFanOut
 from server.sync.persistence import ChangeLog
-from server.sync.protocol import CloseCode
+from server.sync.protocol import EMPTY_UPDATE, CloseCode
 from server.sync.room import Room
 from server.sync.writer import ChangeWriter
 
 log = logging.getLogger("wikimarche.rooms")
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Which connections an event concerns (every given field must match); it travels to
+    the other processes, so it is data, not a function."""
+
+    user_id: int | None = None
+    tender_id: int | None = None
+    document_id: int | None = None
+    session_hash: str | None = None
+
+    def matches(self, conn: Connection) -> bool:
+        identity = conn.identity
+        return (
+            (self.user_id is None or identity.user_id == self.user_id)
+            and (self.tender_id is None or identity.tender_id == self.tender_id)
+            and (self.document_id is None or identity.document_id == self.document_id)
+            and (self.session_hash is None or identity.session_hash == self.session_hash)
+        )
 
 
 class RoomManager:
@@ -33,6 +60,7 @@ class RoomManager:
         grace_seconds: float = 30.0,
         checkpoint_every: int = 500,
         max_document_bytes: int = 32 * 1024 * 1024,
+        fanout: FanOut | None = None,
     ) -> None:
         self.store = store
         self.writer = writer
@@ -46,6 +74,17 @@ class RoomManager:
         self._tasks: set[asyncio.Task[None]] = set()
         # Told the document id after every committed change (automatic versions use it).
         self.change_listeners: list[Callable[[int], None]] = []
+        self.fanout: FanOut = fanout or LocalFanOut()
+        # Events from other processes for a room being loaded, applied once it is.
+        self._early: dict[int, list[Event]] = {}
+        self._subscribed: set[int] = set()
+        # Handlers of events published by other processes: message (per document) and
+        # control (any connection) events, by their "event" name.
+        self.message_listeners: dict[str, Callable[[int, dict[str, Any]], None]] = {}
+        self.control_listeners: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+    async def start(self) -> None:
+        await self.fanout.start(self._control, self._gap)
 
     def _lock(self, document_id: int) -> asyncio.Lock:
         lock = self._locks.get(document_id)
@@ -61,13 +100,33 @@ class RoomManager:
                 room = self.rooms.get(document_id)
                 if room is not None and room.poisoned:
                     await self.writer.flush()  # what it accepted before is stored
+                    self._early[document_id] = []
                     del self.rooms[document_id]
                     room = None
                 if room is None:
-                    room = await self._load(document_id)
+                    self._early.setdefault(document_id, [])
+                    try:
+                        await self._subscribe(document_id)
+                        room = await self._load(document_id)
+                    finally:
+                        early = self._early.pop(document_id, [])
                     self.rooms[document_id] = room
+                    for event in early:
+                        self._apply_remote(room, event)
         self._cancel_unload(document_id)
         return room
+
+    async def _subscribe(self, document_id: int) -> None:
+        if document_id in self._subscribed:
+            return
+        try:
+            await self.fanout.subscribe(document_id, lambda event: self._remote(document_id, event))
+        except Exception:
+            # Redis unreachable: the document still opens, served by this process alone
+            # (its clients do not see other processes' edits until they reconnect).
+            log.exception("cannot subscribe to document %s; serving it locally", document_id)
+            return
+        self._subscribed.add(document_id)
 
     async def _load(self, document_id: int) -> Room:
         stored = await self.store.load(document_id)
@@ -79,6 +138,7 @@ class RoomManager:
             stored_bytes=stored.stored_bytes,
             max_document_bytes=self.max_document_bytes,
             on_changes=self._changed,
+            fanout=self.fanout,
         )
         room.changes_since_checkpoint = len(stored.changes)
         # A long tail means slow opens next time: fold it into a checkpoint now.
@@ -123,7 +183,62 @@ class RoomManager:
             await self._checkpoint(room)
             if not room.clients:
                 del self.rooms[document_id]
+                if document_id in self._subscribed:
+                    self._subscribed.discard(document_id)
+                    await self.fanout.unsubscribe(document_id)
                 self._locks.pop(document_id, None)
+
+    # -- events from other processes ---------------------------------------------
+
+    def _remote(self, document_id: int, event: Event) -> None:
+        room = self.rooms.get(document_id)
+        if room is not None:
+            self._apply_remote(room, event)
+        elif document_id in self._early:
+            self._early[document_id].append(event)
+
+    def _apply_remote(self, room: Room, event: Event) -> None:
+        if event.kind == Kind.UPDATE:
+            room.apply_remote(event)
+        elif event.kind == Kind.AWARENESS:
+            room.apply_remote_awareness(event.payload)
+        elif event.kind == Kind.MESSAGE:
+            body = json.loads(event.payload)
+            listener = self.message_listeners.get(body.get("event", ""))
+            if listener is not None:
+                listener(room.document_id, body)
+
+    def _gap(self, document_id: int) -> None:
+        if document_id in self.rooms:
+            self._spawn(self._catch_up(document_id))
+
+    async def _catch_up(self, document_id: int) -> None:
+        """Apply what other processes stored while our fan-out connection was down."""
+        room = self.rooms.get(document_id)
+        if room is None:
+            return
+        stored = await self.store.load(document_id)
+        missing = stored.replay(document_id).get_update(room.doc.get_state())
+        if self.rooms.get(document_id) is room and missing != EMPTY_UPDATE:
+            room.apply_remote(Event(Kind.UPDATE, document_id, missing, 0, stored.last_change_id))
+
+    def publish_message(self, document_id: int, body: dict[str, Any]) -> None:
+        """Tell the other processes' clients of a document (they run `message_listeners`)."""
+        payload = json.dumps(body).encode()
+        self.fanout.publish(Event(Kind.MESSAGE, document_id, payload))
+
+    def publish_control(self, body: dict[str, Any]) -> None:
+        """Tell the other processes (they run `control_listeners`)."""
+        self.fanout.publish(Event(Kind.CONTROL, CONTROL, json.dumps(body).encode()))
+
+    def _control(self, event: Event) -> None:
+        body = json.loads(event.payload)
+        if body.get("event") == "close":
+            self._close_local(Selector(**body["selector"]), body["code"], body["reason"])
+            return
+        listener = self.control_listeners.get(body.get("event", ""))
+        if listener is not None:
+            listener(body)
 
     def _changed(self, room: Room) -> None:
         self._maybe_checkpoint(room)
@@ -167,14 +282,25 @@ class RoomManager:
         for room in list(self.rooms.values()):
             yield from list(room.clients)
 
+    def close_matching(self, selector: Selector, code: int, reason: str) -> int:
+        """Close the matching connections of every process; return how many were ours."""
+        self.publish_control(
+            {"event": "close", "selector": asdict(selector), "code": code, "reason": reason}
+        )
+        return self._close_local(selector, code, reason)
+
     def close_where(self, predicate: Callable[[Connection], bool], code: int, reason: str) -> int:
-        """Close every connection for which `predicate(conn)` is true; return how many."""
+        """Close this process's connections for which `predicate(conn)` is true (revocations
+        use `close_matching`, which reaches every process)."""
         count = 0
         for conn in self.connections():
             if predicate(conn):
                 conn.close(code, reason)
                 count += 1
         return count
+
+    def _close_local(self, selector: Selector, code: int, reason: str) -> int:
+        return self.close_where(selector.matches, code, reason)
 
     async def shutdown(self) -> None:
         """Close every client, commit everything, checkpoint every room."""
@@ -189,3 +315,4 @@ class RoomManager:
         for task in list(self._tasks):
             task.cancel()
         self.rooms.clear()
+        await self.fanout.close()

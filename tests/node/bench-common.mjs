@@ -102,7 +102,8 @@ export function makeClients ({ url, rooms, perRoom, headers = {}, params = {}, m
   rooms.forEach((room, r) => {
     for (let i = 0; i < perRoom; i++) {
       const h = Array.isArray(headers) ? headers[members.length % headers.length] : headers
-      const client = new Client({ name: `${room}#${i}`, url, room, headers: h, params, maxBackoffTime })
+      const u = Array.isArray(url) ? url[i % url.length] : url
+      const client = new Client({ name: `${room}#${i}`, url: u, room, headers: h, params, maxBackoffTime })
       members.push({ client, room: r, index: i })
     }
   })

@@ -32,7 +32,8 @@ const f = flags({
 }, USAGE)
 
 const opts = {
-  url: f.url,
+  // Several servers (a cluster): JSON array; member i of each room uses url[i % n].
+  url: f.url && f.url.startsWith('[') ? JSON.parse(f.url) : f.url,
   rooms: roomsOf(f.rooms, f['room-prefix']),
   writers: num('writers', f.writers, { min: 1 }),
   readers: num('readers', f.readers),

@@ -1,13 +1,17 @@
-"""A real Wiki-Marché server in a subprocess (uvicorn on a free port, its own SQLite file).
+"""A real Wiki-Marché server in a subprocess (uvicorn on a free port, its own database).
 
 A subprocess, not an in-process app, so tests can SIGKILL it and restart it on the same
-data directory like an operator would.
+data directory like an operator would. The database is a SQLite file in the data directory,
+or, when WIKIMARCHE_TEST_DATABASE_URL names a PostgreSQL server, a fresh database created
+for this server and dropped when the test session ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,6 +26,67 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
+TEST_DATABASE_ENV = "WIKIMARCHE_TEST_DATABASE_URL"
+_created_databases: list[str] = []
+
+
+def postgres_under_test() -> str | None:
+    """The PostgreSQL server the suite runs against, or None for SQLite."""
+    return os.environ.get(TEST_DATABASE_ENV) or None
+
+
+def on_postgresql() -> bool:
+    return postgres_under_test() is not None
+
+
+async def _admin(server_url: str, statement: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    conn = await asyncpg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database="postgres",
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def create_database(server_url: str | None = None) -> str:
+    """A fresh, empty PostgreSQL database on the test server; its SQLAlchemy URL."""
+    from sqlalchemy.engine import make_url
+
+    server_url = server_url or postgres_under_test()
+    assert server_url, f"{TEST_DATABASE_ENV} is not set"
+    name = f"wm_test_{secrets.token_hex(6)}"
+    run_async(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name)
+    rendered = url.render_as_string(hide_password=False)
+    _created_databases.append(rendered)
+    return rendered
+
+
+def drop_database(database_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    name = make_url(database_url).database
+    if database_url in _created_databases:
+        _created_databases.remove(database_url)
+    run_async(_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@atexit.register
+def _drop_leftovers() -> None:
+    for url in list(_created_databases):
+        try:
+            drop_database(url)
+        except Exception:  # best effort: the server may be gone already
+            pass
 
 
 def free_port() -> int:
@@ -66,12 +131,23 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
 class LiveServer:
     """Start, stop, kill and restart a server on one data directory."""
 
-    def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        env: dict[str, str] | None = None,
+        database_url: str | None = None,
+        redis_url: str | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = data_dir / "server.log"
+        # Several servers may share one database (a cluster): only its creator drops it.
+        self._owns_database = database_url is None and on_postgresql()
+        self._database_url = database_url
+        self.redis_url = redis_url
 
     @property
     def url(self) -> str:
@@ -83,7 +159,15 @@ class LiveServer:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.data_dir / 'wikimarche.db'}"
+        if self._database_url is None and self._owns_database:
+            self._database_url = create_database()
+        return self._database_url or f"sqlite+aiosqlite:///{self.data_dir / 'wikimarche.db'}"
+
+    def drop_database(self) -> None:
+        """Drop the PostgreSQL database this server created (nothing on SQLite)."""
+        if self._owns_database and self._database_url is not None:
+            drop_database(self._database_url)
+            self._database_url = None
 
     def start(self, timeout: float = 30.0) -> None:
         env = {
@@ -92,6 +176,8 @@ class LiveServer:
             "WIKIMARCHE_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
             "WIKIMARCHE_INVITATIONS_PER_HOUR": "100000",
             "WIKIMARCHE_INVITATION_ATTEMPTS_PER_MINUTE": "100000",
+            "WIKIMARCHE_DATABASE_URL": self.database_url,
+            **({"WIKIMARCHE_REDIS_URL": self.redis_url} if self.redis_url else {}),
             **self.env,
         }
         log = self.log_path.open("ab")
@@ -141,6 +227,11 @@ class LiveServer:
                 self.process.kill()
                 self.process.wait(10)
             self.process = None
+
+    def close(self) -> None:
+        """Stop the server for good and drop its own database."""
+        self.stop()
+        self.drop_database()
 
     def restart(self) -> None:
         self.kill()
