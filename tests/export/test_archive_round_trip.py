@@ -62,6 +62,11 @@ def _snapshot(user: ApiUser, tender_id: int) -> dict:
     return {"documents": documents, "workflow": workflow, "activity": activity}
 
 
+def where(live: LiveServer) -> list[str]:
+    """The CLI options that name a test server's data (its database may be PostgreSQL)."""
+    return ["--data-dir", str(live.data_dir), "--database-url", live.database_url]
+
+
 def test_archive_round_trip_into_a_fresh_instance(server, make_user, add_member, yjs, tmp_path):
     claire = make_user("Claire Martin", "claire@ville.example.fr")
     jean = make_user("Jean DAJCP", "jean@ville.example.fr")
@@ -92,9 +97,7 @@ def test_archive_round_trip_into_a_fresh_instance(server, make_user, add_member,
     assert before["documents"][1]["comments"][0]["detached"] is False
 
     file = tmp_path / "archive.zip"
-    exported = wikimarche(
-        "archive", "export", "--data-dir", str(server.data_dir), str(tender_id), str(file)
-    )
+    exported = wikimarche("archive", "export", *where(server), str(tender_id), str(file))
     assert exported.returncode == 0, exported.stderr
     assert len(file.read_bytes()) == len(response.content)
 
@@ -106,8 +109,7 @@ def test_archive_round_trip_into_a_fresh_instance(server, make_user, add_member,
     refused = wikimarche(
         "archive",
         "import",
-        "--data-dir",
-        str(other.data_dir),
+        *where(other),
         str(bad),
         "--owner",
         "admin@autre.example.fr",
@@ -116,8 +118,7 @@ def test_archive_round_trip_into_a_fresh_instance(server, make_user, add_member,
     done = wikimarche(
         "archive",
         "import",
-        "--data-dir",
-        str(other.data_dir),
+        *where(other),
         str(file),
         "--owner",
         "admin@autre.example.fr",
@@ -136,4 +137,4 @@ def test_archive_round_trip_into_a_fresh_instance(server, make_user, add_member,
         assert after["activity"] == before["activity"]
         alice.close()
     finally:
-        other.stop()
+        other.close()
