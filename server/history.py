@@ -17,6 +17,7 @@ from typing import Any
 from pycrdt import Doc, XmlFragment
 
 import versions
+from server.background import BackgroundJob
 from server.db import versions as stored
 from server.errors import AppError, NotFound
 from server.i18n import gettext
@@ -124,9 +125,11 @@ async def restore(services: Any, document_id: int, number: int, user_id: int) ->
     return new
 
 
-class AutoVersions:
+class AutoVersions(BackgroundJob):
     """Automatic versions: after a quiet period following edits, and during long
     continuous editing."""
+
+    name = "auto-versions"
 
     def __init__(self, services: Any, *, quiet: float, longest: float) -> None:
         self.services = services
@@ -134,23 +137,11 @@ class AutoVersions:
         self.longest = longest
         self._first: dict[int, float] = {}
         self._last: dict[int, float] = {}
-        self._task: asyncio.Task[None] | None = None
 
     def changed(self, document_id: int) -> None:
         now = time.monotonic()
         self._first.setdefault(document_id, now)
         self._last[document_id] = now
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="auto-versions")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         while True:

@@ -16,6 +16,7 @@ from typing import Any
 
 import clauses
 import versions
+from server.background import BackgroundJob
 from server.content import body
 from server.db import document_index
 
@@ -54,26 +55,18 @@ def clause_use(block: versions.Block, library: clauses.ClauseLibrary) -> dict[st
     }
 
 
-class DocumentIndexer:
+class DocumentIndexer(BackgroundJob):
+    """Re-reads changed documents into the index, a quiet moment after their last change."""
+
+    name = "indexer"
+
     def __init__(self, services: Any, *, quiet: float = 2.0) -> None:
         self.services = services
         self.quiet = quiet
         self._dirty: dict[int, float] = {}
-        self._task: asyncio.Task[None] | None = None
 
     def changed(self, document_id: int) -> None:
         self._dirty[document_id] = time.monotonic()
-
-    def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="indexer")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         await self._index_missing()
