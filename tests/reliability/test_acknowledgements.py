@@ -10,6 +10,7 @@ import asyncio
 from pycrdt import Doc, Text
 from support.live import run_async
 from support.rawws import PyClient
+from support.typists import wait_for
 
 from server.sync.protocol import SyncStep, encode_sync
 
@@ -31,13 +32,10 @@ def test_an_update_with_a_gap_is_not_acknowledged_beyond_what_is_held(server, ma
         second = local.get_update(after_first)
         me = local.client_id
         await client.ws.send(encode_sync(SyncStep.UPDATE, second))  # its predecessor is missing
-        deadline = asyncio.get_running_loop().time() + 5
-        while me not in client.acked and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
+        await wait_for(lambda: me in client.acked, 5, "an acknowledgement")
         ack_with_gap = client.acked.get(me, 0)
         await client.ws.send(encode_sync(SyncStep.UPDATE, first))
-        while client.acked.get(me, 0) < 14 and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
+        await wait_for(lambda: client.acked.get(me, 0) >= 14, 5, "the full acknowledgement")
         await client.close()
         return ack_with_gap, client.acked.get(me, 0), len("premier second")
 
