@@ -95,8 +95,7 @@ def run_editing(
             # Spread over the run: at a quarter, half and three quarters of the edits.
             for k in range(1, restarts + 1):
                 target = clients * edits * k // (restarts + 1)
-                while done[0] < target and not finished.is_set():
-                    await asyncio.sleep(0.01)
+                await wait_for(lambda t=target: done[0] >= t or finished.is_set(), 600, "edits")
                 if finished.is_set():
                     break
                 await asyncio.to_thread(server.kill)
