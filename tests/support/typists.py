@@ -21,8 +21,10 @@ from support.rawws import Closed, open_socket
 
 
 def paragraphs_text(doc: Doc) -> str:
-    fragment = doc.get("content", type=XmlFragment)
-    return "\n".join(str(child) for child in fragment.children)
+    """The document as plain text, one line per block (what the API serves)."""
+    import versions
+
+    return versions.render_text(versions.read_blocks(doc.get("content", type=XmlFragment)))
 
 
 def state_vector(doc: Doc) -> dict[int, int]:
