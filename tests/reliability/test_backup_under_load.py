@@ -54,7 +54,7 @@ def test_backup_while_typing_then_restore_into_a_fresh_directory(server, make_us
         task = asyncio.create_task(keep_typing())
         await asyncio.sleep(0.3)
         acked_before = typist.acked
-        state["acked_markers"] = [m for m in typist.typed if _clock_end(typist, m) <= acked_before]
+        state["acked_markers"] = [m for m, end in clocks.items() if end <= acked_before]
         done = await asyncio.to_thread(
             wikimarche, "backup", "--data-dir", str(server.data_dir), str(backup)
         )
