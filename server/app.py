@@ -26,6 +26,7 @@ from server.http import (
     api_session,
     api_tenders,
     api_versions,
+    openapi,
     pages_admin,
     pages_auth,
     pages_comments,
@@ -65,6 +66,7 @@ ROUTE_TABLES: list[RouteTable] = [
     api_comments.routes,
     pages_comments.routes,
     api_clauses.routes,
+    openapi.routes,
 ]
 
 
