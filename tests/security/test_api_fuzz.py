@@ -246,3 +246,13 @@ def test_no_form_answers_500(server, fuzz_world):
 def test_no_form_answers_500_long(server, fuzz_world):
     figures = fuzz_forms(server, fuzz_world, examples=150)
     record("Form fuzz (long)", **figures)
+
+
+def test_numbers_too_large_for_the_database_are_refused_as_bad_input(make_user):
+    """Found by the long API fuzz: a restore of version 2**70 reached SQLite and failed."""
+    claire = make_user()
+    doc_id = claire.create_document(claire.create_tender()["id"])
+    for number in (2**70, 2**63, 10**9, 0, -1):
+        response = claire.post(f"/api/documents/{doc_id}/restore", json={"version": number})
+        assert response.status_code == 422, (number, response.status_code)
+        assert response.json()["error"]["fields"]["version"] == "Version inconnue."
