@@ -262,6 +262,8 @@ def fuzz_over_sockets(server, make_user, add_member, yjs, frames_total: int) -> 
     codes: dict[str, int] = {}
     per_attacker = frames_total // len(attackers)
 
+    malformed = {"sent": 0, "closed": 0}
+
     async def attack(headers: dict[str, str], seed_value: int) -> tuple[int, int]:
         local = random.Random(seed_value)
         sent = closed = 0
@@ -274,16 +276,33 @@ def fuzz_over_sockets(server, make_user, add_member, yjs, frames_total: int) -> 
                 [(local.randrange(4), local.randrange(1 << 16), os.urandom(local.randrange(9)))],
             )
             try:
+                parse_frame(frame)
+                refused = False
+            except ProtocolViolation:
+                refused = True
+            bad = False  # a malformed frame that reached the server
+            try:
                 await ws.send(frame)
                 sent += 1
-                # A refused frame closes the socket: notice it before the next frame.
+                bad = refused
+                if bad:
+                    # The firewall refuses it: the socket must close, whatever else comes.
+                    malformed["sent"] += 1
+                    async with asyncio.timeout(5):
+                        async for _ in ws:
+                            pass
+                    raise Closed(None, None)
+                # Others may be accepted, or refused later (yrs, client-id ownership).
                 await asyncio.wait_for(ws.recv(), 0.02)
             except TimeoutError:
+                if bad:
+                    ws = None  # left open: counted as not closed
                 continue
             except Closed:
                 code = ws.close_code
                 codes[str(code)] = codes.get(str(code), 0) + 1
                 closed += 1
+                malformed["closed"] += bad
                 ws = None
         if ws is not None:
             await ws.close()
@@ -315,6 +334,8 @@ def fuzz_over_sockets(server, make_user, add_member, yjs, frames_total: int) -> 
     return {
         "frames": sum(s for s, _ in results),
         "sockets_closed": sum(c for _, c in results),
+        "malformed_frames": malformed["sent"],
+        "malformed_sockets_closed": malformed["closed"],
         "close_codes": codes,
         "honest_rounds": rounds,
         "server_alive": True,
@@ -325,6 +346,7 @@ def test_a_thousand_fuzzed_frames_over_sockets(server, make_user, add_member, yj
     figures = fuzz_over_sockets(server, make_user, add_member, yjs, 1_000)
     record("F2 socket fuzz (fast)", **figures)
     assert figures["frames"] == 1_000
+    assert figures["malformed_sockets_closed"] == figures["malformed_frames"] > 0
 
 
 @pytest.mark.slow
@@ -332,3 +354,4 @@ def test_ten_thousand_fuzzed_frames_over_sockets(server, make_user, add_member, 
     figures = fuzz_over_sockets(server, make_user, add_member, yjs, 10_000)
     record("F2 socket fuzz (long)", **figures)
     assert figures["frames"] == 10_000
+    assert figures["malformed_sockets_closed"] == figures["malformed_frames"] > 0
