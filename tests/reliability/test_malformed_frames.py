@@ -122,13 +122,13 @@ CHUNK = 5_000  # hypothesis keeps a tree of every choice it made: a fresh run pe
 def fuzz_in_process(tmp_path, examples: int) -> dict:
     room = InProcessRoom(tmp_path)
     outcomes = {"accepted": 0, "refused": 0}
-    slowest = [0.0]
+    times: list[float] = []
     rss_after_chunk: list[float] = []
 
     def one(frame: bytes, can_edit: bool) -> None:
         outcome, took = room.feed_timed(frame, can_edit=can_edit)
         outcomes[outcome] += 1
-        slowest[0] = max(slowest[0], took)
+        times.append(took)
 
     try:
         for chunk in range(0, examples, CHUNK):
@@ -158,7 +158,8 @@ def fuzz_in_process(tmp_path, examples: int) -> dict:
         "frames": sum(outcomes.values()),
         **outcomes,
         "escaped_exceptions": 0,
-        "max_frame_ms": round(slowest[0] * 1000, 2),
+        "max_frame_ms": round(max(times) * 1000, 2),
+        "p99_frame_ms": round(sorted(times)[int(len(times) * 0.99)] * 1000, 2),
         # Process memory after each chunk, relative to the first: flat when nothing leaks.
         "rss_growth_mb": round(max(rss_after_chunk) - rss_after_chunk[0], 1),
         "rss_mb": round(max(rss_after_chunk), 1),
@@ -169,7 +170,9 @@ def fuzz_in_process(tmp_path, examples: int) -> dict:
 def test_ten_thousand_fuzzed_frames_in_process(tmp_path):
     figures = fuzz_in_process(tmp_path, 10_000)
     record("F1 in-process fuzz (fast)", **figures)
-    assert figures["frames"] == 10_000 and figures["max_frame_ms"] < 50
+    # The maximum can include a garbage collection of the whole test process: the fast
+    # variant checks the 99th percentile, the long one the maximum.
+    assert figures["frames"] == 10_000 and figures["p99_frame_ms"] < 50
 
 
 @pytest.mark.slow
@@ -177,6 +180,7 @@ def test_a_hundred_thousand_fuzzed_frames_in_process(tmp_path):
     figures = fuzz_in_process(tmp_path, 100_000)
     record("F1 in-process fuzz (long)", **figures)
     assert figures["frames"] == 100_000 and figures["rss_growth_mb"] < 100
+    assert figures["max_frame_ms"] < 50
 
 
 BOMBS = [
