@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
@@ -359,3 +360,25 @@ def test_ten_thousand_fuzzed_frames_over_sockets(server, make_user, add_member, 
     record("F2 socket fuzz (long)", **figures)
     assert figures["frames"] == 10_000
     assert figures["malformed_sockets_closed"] == figures["malformed_frames"] > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pycrdt 0.14.13 (yrs) segfaults on these ten updates; found by the long fuzz",
+)
+def test_ten_mutated_updates_found_by_the_fuzz_do_not_crash_pycrdt():
+    """Ten bit-flipped copies of two real updates (2 kB), each accepted by the firewall and
+    the client-id check, kill the process in `Doc.apply_update` (SIGSEGV): any editor could
+    stop the server. Strict xfail: this starts failing the day pycrdt is fixed, so the pin
+    can move and this test become an ordinary one."""
+    updates = Path(__file__).parents[1] / "data" / "pycrdt_segfault_updates.txt"
+    script = (
+        "import sys\nfrom pycrdt import Doc\ndoc = Doc()\n"
+        "for line in open(sys.argv[1]).read().split():\n"
+        "    try:\n        doc.apply_update(bytes.fromhex(line))\n"
+        "    except BaseException:\n        pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(updates)], capture_output=True, timeout=60
+    )
+    assert done.returncode == 0, f"pycrdt died with signal {-done.returncode}"

@@ -8,6 +8,7 @@ websocket endpoint would, and reports how the frame ended.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,13 @@ from server.sync.connection import Connection, Identity
 from server.sync.protocol import ProtocolViolation
 from server.sync.rooms import RoomManager
 from server.sync.writer import ChangeWriter
+
+# WIKIMARCHE_FUZZ_TRACE=file: write every frame there before handling it.
+TRACE = (
+    open(os.environ["WIKIMARCHE_FUZZ_TRACE"], "a")
+    if os.environ.get("WIKIMARCHE_FUZZ_TRACE")
+    else None
+)  # noqa: SIM115
 
 
 class InProcessRoom:
@@ -78,6 +86,9 @@ class InProcessRoom:
             self.manager.detach(self.room, self.conn)
             await self.conn.stop()
             self.conn = self._connection(can_edit=can_edit)
+        if TRACE is not None:  # the last line names the frame being handled if we crash
+            TRACE.write(frame.hex() + "\n")
+            TRACE.flush()
         started = time.thread_time()
         try:
             self.room.receive(self.conn, frame)
