@@ -273,7 +273,10 @@ def fuzz_over_sockets(server, make_user, add_member, yjs, frames_total: int) -> 
         local = random.Random(seed_value)
         sent = closed = 0
         ws = None
-        while sent < per_attacker:
+        # Bounded: a stuck attacker ends the run (and fails the frame count) instead of
+        # keeping the honest clients typing forever.
+        deadline = asyncio.get_running_loop().time() + 60 + per_attacker * 0.2
+        while sent < per_attacker and asyncio.get_running_loop().time() < deadline:
             if ws is None:
                 ws = await open_socket(url, headers)
             frame = _mutate(
