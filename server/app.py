@@ -33,6 +33,7 @@ from server.http import (
     api_tenders,
     api_versions,
     api_workflow,
+    openapi,
     pages_admin,
     pages_auth,
     pages_comments,
@@ -86,6 +87,7 @@ ROUTE_TABLES: list[RouteTable] = [
     api_import.routes,
     api_archive.routes,
     pages_export.routes,
+    openapi.routes,
 ]
 
 

@@ -90,7 +90,8 @@ async def restore(ctx: Context) -> Response:
     assert ctx.document is not None
     data = await ctx.json()
     number = data.get("version")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+    # Bounded like the numbers read from URLs: a larger int does not fit a database integer.
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number < 10**9:
         raise InvalidInput({"version": "Unknown version."})
     new = await history.restore(ctx.services, ctx.document.id, number, ctx.user.id)
     found = await stored.get_version(ctx.services.db, ctx.document.id, new)

@@ -35,7 +35,14 @@ def _login_page(ctx: Context, *, error: str = "", email: str = "", status: int =
         },
         status=status,
     )
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/login",
+        secure=ctx.services.settings.secure_cookies,
+    )
     return response
 
 
@@ -83,7 +90,14 @@ async def choose_language(ctx: Context) -> Response:
     language = form.get("language", "fr")
     response = RedirectResponse(_safe_next(form.get("next")), status_code=303)
     if language in LANGUAGES:
+        # Read by the server only: HttpOnly like every cookie, Secure behind https.
         response.set_cookie(
-            LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax", path="/"
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 86400,
+            samesite="lax",
+            path="/",
+            httponly=True,
+            secure=ctx.services.settings.secure_cookies,
         )
     return response

@@ -184,7 +184,12 @@ async def _invitation_page(
         status=status,
     )
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, login_csrf, httponly=True, samesite="strict", path="/invitations"
+        LOGIN_CSRF_COOKIE,
+        login_csrf,
+        httponly=True,
+        samesite="strict",
+        path="/invitations",
+        secure=ctx.services.settings.secure_cookies,
     )
     return response
 

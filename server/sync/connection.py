@@ -58,6 +58,7 @@ class Connection:
         self._queue_limit = queue_limit
         self._ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
         self.closed = False
         self.close_code: int | None = None
         self.synced = False  # has been sent its first SyncStep2; receives broadcasts
@@ -94,7 +95,7 @@ class Connection:
                 code,
                 reason,
             )
-        asyncio.get_running_loop().create_task(self._safe_close(code, reason))
+        self._closing = asyncio.get_running_loop().create_task(self._safe_close(code, reason))
 
     async def _safe_close(self, code: int, reason: str) -> None:
         try:
@@ -119,6 +120,10 @@ class Connection:
     async def stop(self) -> None:
         self.closed = True
         self._ready.set()
+        if self._closing is not None:
+            # Let the close frame go out before the handler returns and the TCP connection
+            # is dropped (the client would see 1006 instead of our code).
+            await self._closing
         if self._task is not None:
             self._task.cancel()
             try:

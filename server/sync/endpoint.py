@@ -18,7 +18,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.sync.connection import Connection, Identity
-from server.sync.protocol import CloseCode, ProtocolViolation
+from server.sync.protocol import CloseCode, ProtocolViolation, encode_access
 from server.sync.room import Room
 from server.sync.rooms import RoomManager
 
@@ -98,9 +98,23 @@ class DocumentSocket:
             queue_limit=self.queue_limit,
         )
         room = await self.manager.open(document_id)
-        conn.start()
+        # Attach before deciding again: a logout or role change committed while the first
+        # admission and the room load ran found no connection to close. From here on every
+        # revocation sees this connection, and this second read sees every revocation
+        # committed before it. Nothing is sent before start(), so a refused client gets
+        # nothing of the document.
         self.manager.attach(room, conn)
         try:
+            verdict = await self.admit(websocket, document_id)
+            if isinstance(verdict, int):
+                conn.close(verdict, "access revoked")
+                return
+            if conn.closed:
+                return
+            conn.can_edit, conn.role = verdict.can_edit, verdict.role
+            conn.start()
+            if conn.can_edit != admission.can_edit and conn.wants_ack:
+                conn.send(encode_access(conn.can_edit))
             await self._receive_loop(websocket, room, conn)
         finally:
             self.manager.detach(room, conn)

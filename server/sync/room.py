@@ -26,6 +26,7 @@ from server.sync.protocol import (
     CloseCode,
     FrameType,
     ProtocolViolation,
+    Reader,
     SyncStep,
     decode_awareness,
     encode_ack,
@@ -69,6 +70,10 @@ class Room:
         self.fanout: FanOut = fanout or LocalFanOut()
         # Yjs client id → user id: a connection may only write under its own ids.
         self.owners: dict[int, int] = {doc.client_id: SERVER_OWNER}
+        # Yjs client id → a clock below which all its structs are in `doc` (a lower bound,
+        # refreshed from the doc only when an update does not continue it).
+        self.clocks: dict[int, int] = {}
+        self.gaps: dict[int, int] = {}  # client → end of an update Yjs keeps pending
         # Awareness client id → (clock, json, owning connection; None: another process's).
         self.awareness: dict[int, tuple[int, str, Connection | None]] = {}
         self.deliveries = 0
@@ -154,12 +159,34 @@ class Room:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise ProtocolViolation("update rejected", CloseCode.INVALID_PAYLOAD) from None
-        state = {client: end for client, (_start, end) in ranges.items()}
+        state = self._held_clocks(ranges)
         for client in state:
             self.owners[client] = user_id
         self.stored_bytes += len(update)
         change = NewChange(self.document_id, user_id, now_ms(), update)
         self.writer.submit(change, lambda cid: self._committed(conn, update, state, cid))
+
+    def _held_clocks(self, ranges: dict[int, tuple[int, int]]) -> dict[int, int]:
+        """Per written client, the clock below which the document holds everything.
+
+        This, not the update's own end, is what gets acknowledged: Yjs keeps an update whose
+        predecessors never arrived aside (pending), and acknowledging its clock would tell
+        the editor "saved" for text the server does not hold. An update normally continues
+        its client's known clock; only one that starts beyond it (a gap, or a client from
+        before the room was loaded) costs a read of the document's state vector.
+        """
+        if self.gaps or any(
+            start > self.clocks.get(client, 0) for client, (start, _) in ranges.items()
+        ):
+            self.clocks = _read_state_vector(self.doc.get_state())
+            for client, (_start, end) in ranges.items():
+                self.gaps[client] = max(self.gaps.get(client, 0), end)
+            # Until every pending update is integrated, any write may be the one filling it.
+            self.gaps = {c: end for c, end in self.gaps.items() if self.clocks.get(c, 0) < end}
+        else:
+            for client, (_start, end) in ranges.items():
+                self.clocks[client] = max(self.clocks.get(client, 0), end)
+        return {client: self.clocks.get(client, 0) for client in ranges}
 
     def _committed(
         self, origin: Connection, update: bytes, state: dict[int, int], change_id: int
@@ -311,3 +338,13 @@ class Room:
     def close_all(self, code: int, reason: str) -> None:
         for client in list(self.clients):
             client.close(code, reason)
+
+
+def _read_state_vector(state: bytes) -> dict[int, int]:
+    """The document's own state vector (trusted, so not capped like a client's)."""
+    reader = Reader(state)
+    clocks = {}
+    for _ in range(reader.var_uint()):
+        client = reader.var_uint()
+        clocks[client] = reader.var_uint()
+    return clocks
