@@ -9,20 +9,24 @@ from starlette.responses import JSONResponse, Response
 
 from roles import Action
 from server.db import tenders
-from server.errors import InvalidInput, TooLarge
+from server.errors import CsrfRejected, InvalidInput, TooLarge
 from server.export import importer
 from server.http.routing import Context, RouteTable
+from server.security.tokens import same
 from server.validation import document_fields
 
 routes = RouteTable()
 
 
-async def upload(ctx: Context) -> tuple[bytes, str, dict[str, str]]:
-    """The uploaded file (its bytes and name) and the other form fields."""
+async def upload(ctx: Context, *, csrf: str | None = None) -> tuple[bytes, str, dict[str, str]]:
+    """The uploaded file (its bytes and name) and the other form fields; with `csrf`, the
+    form's token is checked before anything else is looked at."""
     length = int(ctx.request.headers.get("content-length") or 0)
     if length > importer.MAX_UPLOAD_BYTES + 64 * 1024:
         raise TooLarge("The file is too large (10 MB at most).")
     form = await ctx.request.form(max_files=1, max_fields=20)
+    if csrf is not None and not same(form.get("csrf_token"), csrf):
+        raise CsrfRejected()
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         raise InvalidInput({"file": "Choose a DOCX, ODT, HTML or Markdown file."})

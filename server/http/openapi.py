@@ -38,6 +38,21 @@ TENDER = _object(
     purchase_category={"type": "string", "enum": list(PURCHASE_CATEGORIES)},
     estimated_value={"type": "number"},
     launch_date={"type": "string", "format": "date"},
+    procedure=STRING,
+    template=STRING,
+    copy_from=INTEGER,
+)
+STRINGS: dict[str, Any] = {"type": "array", "items": STRING}
+CLAUSE = _object(
+    title=STRING,
+    family=STRING,
+    kind=STRING,
+    pieces=STRINGS,
+    ccag=STRINGS,
+    legal_basis=STRINGS,
+    text=STRING,
+    usage_notes=STRING,
+    change_note=STRING,
 )
 DOCUMENT = _object(title=STRING, kind=STRING)
 MENTIONS: dict[str, Any] = {"type": "array", "items": INTEGER}
@@ -70,6 +85,22 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ),
     ("POST", "/api/comments/{comment_id}/replies"): _object(body=STRING, mentions=MENTIONS),
     ("PATCH", "/api/comments/{comment_id}"): _object(body=STRING),
+    ("POST", "/api/clauses"): CLAUSE,
+    ("POST", "/api/clauses/{clause_id}/versions"): CLAUSE,
+    ("POST", "/api/clauses/{clause_id}/render"): _object(
+        version=INTEGER, params={"type": "object"}, estimated_value={"type": "number"}
+    ),
+    ("POST", "/api/clauses/{clause_id}/versions/{number}/status"): _object(
+        status={"type": "string", "enum": ["validated", "deprecated"]}, note=STRING
+    ),
+    ("POST", "/api/tenders/{tender_id}/workflow/reviewers"): _object(
+        user_ids={"type": "array", "items": INTEGER}
+    ),
+    ("POST", "/api/tenders/{tender_id}/workflow/answer"): _object(approve=BOOLEAN, comment=STRING),
+    ("POST", "/api/tenders/{tender_id}/exports"): _object(format=STRING, comments=BOOLEAN),
+    ("POST", "/api/comments/{comment_id}/anchor"): _object(
+        anchor=_object(start=STRING, end=STRING)
+    ),
     ("POST", "/api/comments/{comment_id}/moderate"): _object(
         state={"type": "string", "enum": ["visible", "hidden"]}
     ),
@@ -84,10 +115,12 @@ QUERIES: dict[tuple[str, str], dict[str, dict[str, Any]]] = {
         "piece": STRING,
         "ccag": STRING,
     },
+    ("GET", "/api/search"): {"q": STRING},
+    ("GET", "/api/documents/{document_id}/export"): {"format": STRING, "version": STRING},
 }
 
 # Path parameters that are not database ids.
-STRING_PARAMETERS = {"token", "clause_id"}
+STRING_PARAMETERS = {"token", "clause_id", "job_id"}
 
 
 def _operation(spec: Any) -> dict[str, Any]:

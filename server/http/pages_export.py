@@ -12,7 +12,6 @@ from server.http.api_import import import_new, upload
 from server.http.pages_tenders import tender_page
 from server.http.rendering import render
 from server.http.routing import Context, RouteTable
-from server.security.tokens import same
 
 routes = RouteTable()
 
@@ -44,9 +43,7 @@ async def progress_page(ctx: Context) -> Response:
 async def import_form(ctx: Context) -> Response:
     assert ctx.session is not None
     try:
-        data, filename, fields = await upload(ctx)
-        if not same(fields.get("csrf_token"), ctx.session.csrf_token):
-            raise CsrfRejected()
+        data, filename, fields = await upload(ctx, csrf=ctx.session.csrf_token)
         document, imported = await import_new(ctx, data, filename, fields)
     except CsrfRejected:
         raise

@@ -153,6 +153,17 @@ class Room:
                 raise ProtocolViolation(
                     "update writes under another client's id", CloseCode.POLICY_VIOLATION
                 )
+        # An update that starts beyond what the document holds for its client would wait
+        # in Yjs's pending store, and pycrdt 0.14.13 can crash the process on such pending
+        # structs (tests/data/pycrdt_segfault_updates.txt). Over one ordered socket a client
+        # never skips its own clocks, except in the moment after connecting when it types
+        # before answering our SyncStep1: its SyncStep2 then carries the same content. So
+        # the update is dropped, neither applied nor acknowledged.
+        if any(start > self.clocks.get(client, 0) for client, (start, _) in ranges.items()):
+            self.clocks = _read_state_vector(self.doc.get_state())
+            if any(start > self.clocks.get(client, 0) for client, (start, _) in ranges.items()):
+                log.info("document %s: dropped an update that skips clocks", self.document_id)
+                return
         try:
             self.doc.apply_update(update)
         except BaseException as exc:

@@ -50,7 +50,9 @@ class World:
         self.invitation_id = admin.get(f"/api/tenders/{self.tender_id}/invitations").json()[-1][
             "id"
         ]
+        export = admin.post(f"/api/tenders/{self.tender_id}/exports", json={"format": "md"})
         self.values = {
+            "job_id": export.json()["id"],
             "tender_id": self.tender_id,
             "document_id": self.document_id,
             "comment_id": self.comment_id,

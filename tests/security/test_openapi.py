@@ -26,6 +26,13 @@ def test_every_api_route_is_described_and_nothing_else():
         ("POST", "/api/comments/{comment_id}/resolve"),
         ("POST", "/api/comments/{comment_id}/reopen"),
         ("POST", "/api/notifications/read"),
+        # Actions without parameters, and file uploads (multipart, not JSON).
+        ("POST", "/api/tenders/{tender_id}/workflow/publish"),
+        ("POST", "/api/tenders/{tender_id}/workflow/reopen"),
+        ("POST", "/api/tenders/{tender_id}/workflow/archive"),
+        ("POST", "/api/tenders/{tender_id}/imports"),
+        ("POST", "/api/documents/{document_id}/import"),
+        ("POST", "/api/archives"),
     }
 
 
