@@ -25,7 +25,8 @@ async def upload(ctx: Context, *, csrf: str | None = None) -> tuple[bytes, str, 
     if length > importer.MAX_UPLOAD_BYTES + 64 * 1024:
         raise TooLarge("The file is too large (10 MB at most).")
     form = await ctx.request.form(max_files=1, max_fields=20)
-    if csrf is not None and not same(form.get("csrf_token"), csrf):
+    token = form.get("csrf_token")
+    if csrf is not None and not (isinstance(token, str) and same(token, csrf)):
         raise CsrfRejected()
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
