@@ -23,6 +23,12 @@ from server.db.engine import Database
 log = logging.getLogger("wikimarche.library")
 MAX_RESULTS = 100
 FILTERS = ("family", "kind", "piece", "ccag")
+ALLOWED = {
+    "family": {f.value for f in clauses.Family},
+    "kind": {k.value for k in clauses.Kind},
+    "piece": {p.value for p in clauses.Piece},
+    "ccag": {c.value for c in clauses.Ccag},
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,8 @@ class Library:
         library = await self.current()
         terms = query_terms(query)
         wanted = {k: v for k, v in filters.items() if k in FILTERS and v}
+        if any(value not in ALLOWED[name] for name, value in wanted.items()):
+            return []  # an unknown filter value matches nothing (and never reaches SQL)
         keys = await store.search(self.db, terms, wanted, limit=MAX_RESULTS * 3)
         found: list[clauses.Clause] = []
         seen: set[str] = set()

@@ -9,13 +9,17 @@ import asyncio
 import re
 import sqlite3
 
+import pytest
 from support.api import ApiUser
 from support.figures import record
-from support.live import LiveServer, run_async
+from support.live import LiveServer, on_postgresql, run_async
 from support.typists import Typist, state_vector, wait_for
 from test_cli import wikimarche
 
 
+@pytest.mark.skipif(
+    on_postgresql(), reason="copies the SQLite file; PostgreSQL is backed up with pg_dump"
+)
 def test_backup_while_typing_then_restore_into_a_fresh_directory(server, make_user):
     claire = make_user(email="claire@ville.fr")
     tender_id = claire.create_tender("Voirie 2027")["id"]
