@@ -23,6 +23,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long variants run for many minutes: they get hours before counting as hung."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.timeout(4 * 3600))
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[LiveServer]:
     live = LiveServer(tmp_path / "data")

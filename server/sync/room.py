@@ -20,6 +20,7 @@ from pycrdt import Doc, merge_updates
 
 from server.sync.connection import Connection
 from server.sync.fanout import Event, FanOut, Kind, LocalFanOut
+from server.sync.held import HeldUpdates
 from server.sync.persistence import NewChange
 from server.sync.protocol import (
     EMPTY_UPDATE,
@@ -34,7 +35,7 @@ from server.sync.protocol import (
     encode_sync,
     parse_frame,
 )
-from server.sync.updates import written_ranges
+from server.sync.updates import UpdateShape, read_update, written_ranges
 from server.sync.writer import ChangeWriter, now_ms
 
 log = logging.getLogger("wikimarche.sync")
@@ -74,6 +75,7 @@ class Room:
         # refreshed from the doc only when an update does not continue it).
         self.clocks: dict[int, int] = {}
         self.gaps: dict[int, int] = {}  # client → end of an update Yjs keeps pending
+        self.held: HeldUpdates[Connection] = HeldUpdates()  # waiting for what they build on
         # Awareness client id → (clock, json, owning connection; None: another process's).
         self.awareness: dict[int, tuple[int, str, Connection | None]] = {}
         self.deliveries = 0
@@ -112,7 +114,7 @@ class Room:
             if frame.step == SyncStep.STEP1:
                 self._answer_step1(conn, frame.payload)
             else:
-                self._write(conn, frame.payload, answer=frame.step == SyncStep.STEP2)
+                self._write(conn, frame.payload)
         elif frame.type == FrameType.AWARENESS:
             self._awareness(conn, frame.payload)
         elif frame.type == FrameType.QUERY_AWARENESS and self.awareness:
@@ -136,7 +138,7 @@ class Room:
 
         self.writer.barrier(deliver)
 
-    def _write(self, conn: Connection, update: bytes, *, answer: bool = False) -> None:
+    def _write(self, conn: Connection, update: bytes) -> None:
         if update == EMPTY_UPDATE:
             return  # an empty SyncStep2 at connect is normal, for every role
         if not conn.can_edit:
@@ -146,40 +148,69 @@ class Room:
         user_id = conn.identity.user_id
         # Yjs trusts peers to write only under their own client ids; we check it, from
         # the update's own bytes, before anything is applied.
-        ranges = written_ranges(update)
-        for client in ranges:
+        shape = read_update(update)
+        for client in shape.ranges:
             owner = self.owners.get(client)
             if owner is not None and owner != user_id:
                 raise ProtocolViolation(
                     "update writes under another client's id", CloseCode.POLICY_VIOLATION
                 )
-        # An update that starts beyond what the document holds for its client would wait
-        # in Yjs's pending store, and pycrdt 0.14.13 can crash the process on such pending
-        # structs (tests/data/pycrdt_segfault_updates.txt). Over one ordered socket a client
-        # never skips its own clocks, except in the moment after connecting when it types
-        # before answering our SyncStep1: its SyncStep2 then carries the same content. So
-        # the update is dropped, neither applied nor acknowledged. A SyncStep2 answer is
-        # computed from our own state vector and is applied as it comes (Yjs resolves it).
-        if not answer and self._skips(ranges):
-            self.clocks = _read_state_vector(self.doc.get_state())
-            if self._skips(ranges):
-                log.info("document %s: dropped an update that skips clocks", self.document_id)
-                return
+        # An update that builds on structs the document lacks would wait in Yjs's pending
+        # store, and pycrdt 0.14.13 can crash the process on such pending structs
+        # (tests/data/pycrdt_segfault_updates.txt). So pycrdt never sees one: we keep it
+        # aside and apply it once what it builds on has arrived. Honest clients cause this
+        # rarely (typing before answering our SyncStep1; content forwarded from their own
+        # pending store in a SyncStep2) and the gap fills soon after.
+        if not self._fits(shape):
+            self._hold(conn, update, shape)
+            return
+        self._integrate(conn, update, shape)
+        if self.held:
+            self._release_held()
+
+    def _integrate(self, conn: Connection, update: bytes, shape: UpdateShape) -> None:
+        """Apply an update that fits, hand it to the writer; ack and broadcast on commit."""
         try:
             self.doc.apply_update(update)
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise ProtocolViolation("update rejected", CloseCode.INVALID_PAYLOAD) from None
-        state = self._held_clocks(ranges)
+        state = self._held_clocks(shape.ranges)
         for client in state:
-            self.owners[client] = user_id
+            self.owners[client] = conn.identity.user_id
         self.stored_bytes += len(update)
-        change = NewChange(self.document_id, user_id, now_ms(), update)
+        change = NewChange(self.document_id, conn.identity.user_id, now_ms(), update)
         self.writer.submit(change, lambda cid: self._committed(conn, update, state, cid))
 
-    def _skips(self, ranges: dict[int, tuple[int, int]]) -> bool:
-        return any(start > self.clocks.get(client, 0) for client, (start, _) in ranges.items())
+    def _fits(self, shape: UpdateShape) -> bool:
+        if shape.fits(self.clocks):
+            return True
+        # `clocks` is a lower bound: read the document's state vector before deciding.
+        self.clocks = _read_state_vector(self.doc.get_state())
+        return shape.fits(self.clocks)
+
+    def _hold(self, conn: Connection, update: bytes, shape: UpdateShape) -> None:
+        log.info("document %s: an update waits for what it builds on", self.document_id)
+        if dropped := self.held.add(conn, update, shape):
+            log.warning("document %s: dropped %d updates that never fit", self.document_id, dropped)
+
+    def _release_held(self) -> None:
+        """Apply the updates kept aside that now fit (one may make room for another)."""
+        while self.held:
+            self.clocks = _read_state_vector(self.doc.get_state())
+            item = self.held.take_fitting(self.clocks)
+            if item is None:
+                return
+            conn, user_id = item.sender, item.sender.identity.user_id
+            if not conn.can_edit or any(
+                self.owners.get(client, user_id) != user_id for client in item.shape.ranges
+            ):
+                continue  # demoted, or the id was taken meanwhile: never applied
+            try:
+                self._integrate(conn, item.update, item.shape)
+            except ProtocolViolation:
+                log.info("document %s: a held update was refused", self.document_id)
 
     def _held_clocks(self, ranges: dict[int, tuple[int, int]]) -> dict[int, int]:
         """Per written client, the clock below which the document holds everything.
@@ -256,6 +287,8 @@ class Room:
             # Behind the writer's queue, like our own commits: a client whose first sync
             # reply is still waiting gets that reply first, then this update.
             self.writer.barrier(lambda: self._queue_broadcast(update, None))
+        if self.held:
+            self._release_held()
 
     def apply_remote_awareness(self, message: bytes) -> None:
         """Presence of clients connected to another process (an awareness frame)."""

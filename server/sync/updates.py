@@ -1,4 +1,4 @@
-"""Which clients an incoming Yjs update writes under, read from its bytes.
+"""Which clients an incoming Yjs update writes under, and what it builds on, from its bytes.
 
 A Yjs v1 update starts with its structs grouped by client: `varUint(clients)` then, per
 client, `varUint(structs) varUint(client) varUint(clock)` and the structs themselves. To
@@ -7,9 +7,17 @@ check client-id ownership and to acknowledge stored clocks we need each client's
 costs O(clients of the document) per keystroke (1.3 ms with 1,000 past sessions), so the
 structs are walked here instead, in O(size of the update). The delete set that follows the
 structs writes nothing under any client and is not read.
+
+The same walk collects what the update *needs*: per client, the clock the document must
+already hold for every struct to integrate at once — the start of each run of content
+(a Skip struct starts a new run) and every origin or parent id outside the update's own
+runs. Yjs keeps an update whose needs are not met aside ("pending"), and pycrdt 0.14.13
+can crash the process on such pending structs; the room checks `needs` first.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from server.sync.protocol import CloseCode, ProtocolViolation, Reader
 
@@ -95,20 +103,18 @@ def _count(reader: Reader) -> int:
     return count
 
 
-def _item_length(reader: Reader, info: int) -> int:
-    """Skip an Item struct (after its info byte) and return its clock length."""
+def _item_length(reader: Reader, info: int, refs: list[tuple[int, int]]) -> int:
+    """Skip an Item struct (after its info byte), note the ids it refers to in `refs`,
+    and return its clock length."""
     if info & 0x80:  # left origin id
-        reader.var_uint()
-        reader.var_uint()
+        refs.append((reader.var_uint(), reader.var_uint()))
     if info & 0x40:  # right origin id
-        reader.var_uint()
-        reader.var_uint()
+        refs.append((reader.var_uint(), reader.var_uint()))
     if not info & 0xC0:  # no origin: the parent (and map key) is written
         if reader.var_uint() == 1:
             _skip_string(reader)  # root type name
         else:
-            reader.var_uint()
-            reader.var_uint()
+            refs.append((reader.var_uint(), reader.var_uint()))  # parent item id
         if info & 0x20:
             _skip_string(reader)  # parentSub (map key)
     ref = info & 0x1F
@@ -147,25 +153,58 @@ def _item_length(reader: Reader, info: int) -> int:
     raise _bad("unknown content type")
 
 
-def written_ranges(update: bytes) -> dict[int, tuple[int, int]]:
-    """client → (first clock, end clock) of the structs this update carries."""
+@dataclass(frozen=True, slots=True)
+class UpdateShape:
+    """What an update writes and what it builds on."""
+
+    ranges: dict[int, tuple[int, int]]  # client → (first clock, end clock) it writes
+    needs: dict[int, int]  # client → clock the document must hold up to, beforehand
+
+    def fits(self, held: dict[int, int]) -> bool:
+        """Whether every struct integrates at once into a document holding `held`."""
+        return all(held.get(client, 0) >= clock for client, clock in self.needs.items())
+
+
+def read_update(update: bytes) -> UpdateShape:
     reader = Reader(update)
     ranges: dict[int, tuple[int, int]] = {}
+    runs: dict[int, list[tuple[int, int]]] = {}  # client → [start, end) runs of content
+    refs: list[tuple[int, int]] = []
     for _ in range(_count(reader)):
         structs = _count(reader)
         client = reader.var_uint()
-        start = clock = reader.var_uint()
+        start = clock = run_start = reader.var_uint()
+        client_runs = runs.setdefault(client, [])
         for _ in range(structs):
             if reader.remaining < 1:
                 raise _bad("truncated struct")
             info = reader.data[reader.pos]
             reader.pos += 1
             ref = info & 0x1F
-            if ref in (_GC, _SKIP):
+            if ref == _SKIP:  # content left out: what follows needs it
+                if clock > run_start:
+                    client_runs.append((run_start, clock))
+                clock += reader.var_uint()
+                run_start = clock
+            elif ref == _GC:
                 clock += reader.var_uint()
             else:
-                clock += _item_length(reader, info)
+                clock += _item_length(reader, info, refs)
+        if clock > run_start:
+            client_runs.append((run_start, clock))
         if structs:
             old = ranges.get(client)
             ranges[client] = (min(start, old[0]), max(clock, old[1])) if old else (start, clock)
-    return ranges
+    needs: dict[int, int] = {}
+    for client, client_runs in runs.items():
+        for run_start, _ in client_runs:
+            needs[client] = max(needs.get(client, 0), run_start)
+    for client, clock in refs:
+        if not any(s <= clock < e for s, e in runs.get(client, ())):
+            needs[client] = max(needs.get(client, 0), clock + 1)
+    return UpdateShape(ranges, needs)
+
+
+def written_ranges(update: bytes) -> dict[int, tuple[int, int]]:
+    """client → (first clock, end clock) of the structs this update carries."""
+    return read_update(update).ranges

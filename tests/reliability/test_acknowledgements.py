@@ -1,7 +1,7 @@
 """An acknowledgement (message type 100) promises that everything below its clock is stored
-and part of the document. An update whose predecessors never arrived is kept aside by Yjs
-(pending): acknowledging its clock would tell the editor "saved" for text the server does
-not hold."""
+and part of the document. An update whose predecessors never arrived waits aside (in Yjs's pending
+store, or in the room's own): acknowledging its clock would tell the editor "saved" for
+text the server does not hold."""
 
 from __future__ import annotations
 
@@ -15,15 +15,17 @@ from support.typists import wait_for
 from server.sync.protocol import SyncStep, encode_sync
 
 
-def test_an_update_with_a_gap_is_dropped_and_nothing_of_it_acknowledged(server, make_user):
-    """An update whose predecessor never arrived is not applied (Yjs would keep it pending,
-    and pending structs can crash pycrdt) nor acknowledged; sent again after its
-    predecessor, it is stored and acknowledged."""
+def test_an_update_built_on_missing_content_waits_unacknowledged_until_it_fits(
+    server, make_user
+):
+    """An update whose predecessor has not arrived is kept aside: not in the document, not
+    shown to others, not acknowledged (Yjs would keep it pending, and pending structs can
+    crash pycrdt). When the predecessor arrives, both are stored, acknowledged and shown."""
     claire = make_user()
     doc_id = claire.create_document(claire.create_tender()["id"])
     url = f"{server.ws_url}/{doc_id}"
 
-    async def scenario() -> tuple[int, int, int]:
+    async def scenario() -> tuple[int, str, int, str]:
         local = Doc()
         text = local.get("notes", type=Text)
         text += "premier "
@@ -35,15 +37,22 @@ def test_an_update_with_a_gap_is_dropped_and_nothing_of_it_acknowledged(server, 
         client = await PyClient.connect(url, claire.ws_headers)
         await asyncio.wait_for(client.synced.wait(), 10)
         await client.ws.send(encode_sync(SyncStep.UPDATE, second))  # its predecessor is missing
+        # Frames are handled in order: the answer to this SyncStep1 proves `second` was seen.
+        frames = client.frames
+        await client.ws.send(encode_sync(SyncStep.STEP1, Doc().get_state()))
+        await wait_for(lambda: client.frames > frames, 5, "the answer to SyncStep1")
+        acked_while_waiting = client.acked.get(me, 0)
+        watcher = await PyClient.connect(url, claire.ws_headers)
+        await asyncio.wait_for(watcher.synced.wait(), 10)
+        seen_while_waiting = str(watcher.doc.get("notes", type=Text))
         await client.ws.send(encode_sync(SyncStep.UPDATE, first))
-        # Frames are handled in order: once `first` is acknowledged, `second` was seen.
-        await wait_for(lambda: client.acked.get(me, 0) >= len("premier "), 5, "first's ack")
-        after_gap = client.acked.get(me, 0)
-        await client.ws.send(encode_sync(SyncStep.UPDATE, second))
         await wait_for(lambda: client.acked.get(me, 0) >= 14, 5, "the full acknowledgement")
+        notes = watcher.doc.get("notes", type=Text)
+        await wait_for(lambda: str(notes) == "premier second", 5, "the watcher's copy")
         await client.close()
-        return after_gap, client.acked.get(me, 0), len("premier second")
+        await watcher.close()
+        return acked_while_waiting, seen_while_waiting, client.acked[me], str(notes)
 
-    after_gap, complete, length = run_async(scenario())
-    assert after_gap == len("premier ")  # the dropped update was not acknowledged
-    assert complete == length  # sent again in order, everything is acknowledged
+    acked_while_waiting, seen_while_waiting, acked, seen = run_async(scenario())
+    assert (acked_while_waiting, seen_while_waiting) == (0, "")
+    assert (acked, seen) == (len("premier second"), "premier second")
