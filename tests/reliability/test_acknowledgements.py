@@ -15,9 +15,7 @@ from support.typists import wait_for
 from server.sync.protocol import SyncStep, encode_sync
 
 
-def test_an_update_built_on_missing_content_waits_unacknowledged_until_it_fits(
-    server, make_user
-):
+def test_an_update_built_on_missing_content_waits_unacknowledged_until_it_fits(server, make_user):
     """An update whose predecessor has not arrived is kept aside: not in the document, not
     shown to others, not acknowledged (Yjs would keep it pending, and pending structs can
     crash pycrdt). When the predecessor arrives, both are stored, acknowledged and shown."""
