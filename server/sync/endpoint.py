@@ -75,13 +75,16 @@ class DocumentSocket:
         if document_id < 0:
             await websocket.close(code=CloseCode.NOT_FOUND)
             return
+        epoch = self.manager.access_epoch
         verdict = await self.admit(websocket, document_id)
         if isinstance(verdict, int):
             await websocket.close(code=verdict)
             return
-        await self._serve(websocket, document_id, verdict)
+        await self._serve(websocket, document_id, verdict, epoch)
 
-    async def _serve(self, websocket: WebSocket, document_id: int, admission: Admission) -> None:
+    async def _serve(
+        self, websocket: WebSocket, document_id: int, admission: Admission, epoch: int
+    ) -> None:
         async def send_bytes(data: bytes) -> None:
             await websocket.send_bytes(data)
 
@@ -100,12 +103,16 @@ class DocumentSocket:
         room = await self.manager.open(document_id)
         # Attach before deciding again: a logout or role change committed while the first
         # admission and the room load ran found no connection to close. From here on every
-        # revocation sees this connection, and this second read sees every revocation
-        # committed before it. Nothing is sent before start(), so a refused client gets
-        # nothing of the document.
+        # revocation sees this connection. Every revocation also moves the manager's access
+        # epoch (here or, through the fan-out, in every process) after its commit: if the
+        # epoch has not moved since before the first read, that read saw every revocation
+        # and a second one is skipped. Nothing is sent before start(), so a refused client
+        # gets nothing of the document.
         self.manager.attach(room, conn)
         try:
-            verdict = await self.admit(websocket, document_id)
+            verdict: Admission | int = admission
+            if self.manager.access_epoch != epoch:
+                verdict = await self.admit(websocket, document_id)
             if isinstance(verdict, int):
                 conn.close(verdict, "access revoked")
                 return

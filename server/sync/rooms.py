@@ -82,6 +82,9 @@ class RoomManager:
         # control (any connection) events, by their "event" name.
         self.message_listeners: dict[str, Callable[[int, dict[str, Any]], None]] = {}
         self.control_listeners: dict[str, Callable[[dict[str, Any]], None]] = {}
+        # Moves with every control event, sent or received: revocations, role changes and
+        # freezes all are. A socket admitted while it did not move needs no second look.
+        self.access_epoch = 0
 
     async def start(self) -> None:
         await self.fanout.start(self._control, self._gap)
@@ -229,9 +232,11 @@ class RoomManager:
 
     def publish_control(self, body: dict[str, Any]) -> None:
         """Tell the other processes (they run `control_listeners`)."""
+        self.access_epoch += 1
         self.fanout.publish(Event(Kind.CONTROL, CONTROL, json.dumps(body).encode()))
 
     def _control(self, event: Event) -> None:
+        self.access_epoch += 1
         body = json.loads(event.payload)
         if body.get("event") == "close":
             self._close_local(Selector(**body["selector"]), body["code"], body["reason"])
