@@ -31,6 +31,7 @@ from clauses.placeholders import paragraphs, placeholders, render, unresolved
 from clauses.references import (
     REFERENCES,
     UnknownReference,
+    describe,
     old_references,
     reference,
     resolve_old_reference,
@@ -75,6 +76,7 @@ __all__ = [
     "Status",
     "TenderSummary",
     "UnknownReference",
+    "describe",
     "blocking",
     "check",
     "compute",

@@ -110,3 +110,14 @@ def old_references() -> list[LegalReference]:
     """The mapped CMP 2006 articles, in article order."""
     rows = [row for row in REFERENCES.values() if row.source == "CMP2006"]
     return sorted(rows, key=lambda row: int(row.id.rsplit("-", 1)[1]))
+
+
+def describe(reference_id: str) -> dict[str, Any]:
+    """A reference as shown to users: label, summary and the old (CMP 2006) articles it
+    replaces; an unknown id is shown as itself."""
+    try:
+        found = reference(reference_id)
+    except UnknownReference:
+        return {"id": reference_id, "label": reference_id, "summary": "", "replaces": []}
+    replaces = [old.label for old in old_references() if found.id in old.superseded_by]
+    return {"id": found.id, "label": found.label, "summary": found.summary, "replaces": replaces}

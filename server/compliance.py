@@ -52,14 +52,6 @@ def _summary(tender: Tender, docs: list[Any], texts: dict[int, str], uses: list[
     )
 
 
-def _reference(reference_id: str) -> dict[str, str]:
-    try:
-        found = clauses.reference(reference_id)
-    except clauses.UnknownReference:
-        return {"id": reference_id, "label": reference_id}
-    return {"id": found.id, "label": found.label}
-
-
 async def report(services: Any, tender: Tender) -> dict[str, Any]:
     """Findings, DECP considerations and inserted clauses of a tender, as JSON."""
     docs = await tender_store.list_documents(services.db, tender.id)
@@ -84,7 +76,7 @@ async def report(services: Any, tender: Tender) -> dict[str, Any]:
                 "severity": f.severity.value,
                 "message": f.message,
                 "subject": f.subject,
-                "legal_references": [_reference(r) for r in f.legal_references],
+                "legal_references": [clauses.describe(r) for r in f.legal_references],
                 "fixes": [fix(c) for c in f.fixes[:8]],
             }
             for f in findings

@@ -26,15 +26,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _reference(reference_id: str) -> dict[str, Any]:
-    try:
-        found = clauses.reference(reference_id)
-    except clauses.UnknownReference:
-        return {"id": reference_id, "label": reference_id, "summary": "", "replaces": []}
-    replaces = [old.label for old in clauses.old_references() if found.id in old.superseded_by]
-    return {"id": found.id, "label": found.label, "summary": found.summary, "replaces": replaces}
-
-
 def _parameter(parameter: clauses.Parameter) -> dict[str, Any]:
     return {
         "name": parameter.name,
@@ -62,7 +53,7 @@ def clause_json(clause: clauses.Clause, *, full: bool = False) -> dict[str, Any]
         "pieces": [p.value for p in clause.pieces],
         "ccag": [c.value for c in clause.ccag],
         "status": clause.status.value,
-        "legal_basis": [_reference(r) for r in clause.legal_basis],
+        "legal_basis": [clauses.describe(r) for r in clause.legal_basis],
         "valid_from": clause.valid_from.isoformat(),
         "valid_until": clause.valid_until.isoformat() if clause.valid_until else None,
     }

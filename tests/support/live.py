@@ -110,6 +110,9 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 10.0, what: str = 
     raise AssertionError(f"timed out waiting for {what}; last error: {last_error!r}")
 
 
+RUN_ASYNC_LIMIT_S = 3600  # the long variants run single coroutines for many minutes
+
+
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion from sync or async test code (in its own thread)."""
     result: dict[str, Any] = {}
@@ -120,9 +123,12 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
         except BaseException as exc:
             result["error"] = exc
 
-    thread = threading.Thread(target=target)
+    thread = threading.Thread(target=target, daemon=True)
     thread.start()
-    thread.join()
+    # Bounded: a coroutine that never ends fails its test instead of stalling the run.
+    thread.join(RUN_ASYNC_LIMIT_S)
+    if thread.is_alive():
+        raise AssertionError(f"a coroutine did not finish within {RUN_ASYNC_LIMIT_S} s")
     if "error" in result:
         raise result["error"]
     return result["value"]  # type: ignore[no-any-return]

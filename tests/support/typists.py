@@ -11,8 +11,10 @@ state vector holds at least that clock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
+from collections.abc import Iterator
 
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
@@ -123,22 +125,38 @@ class Typist:
         assert isinstance(node, XmlText)
         return node
 
+    @contextlib.contextmanager
+    def _local_edit(self) -> Iterator[list[bytes]]:
+        """One local transaction; yields the list that receives its update.
+
+        Like Yjs's "update" event in the browser, the update holds only what this
+        transaction changed. `get_update(state before)` would also carry the document's whole
+        delete set, growing with every deletion ever made (4 kB per keystroke after 10,000
+        edits), until the server refuses the document as too large.
+        """
+        updates: list[bytes] = []
+        subscription = self.doc.observe(lambda event: updates.append(event.update))
+        try:
+            with self.doc.transaction():
+                yield updates
+        finally:
+            self.doc.unobserve(subscription)
+
     async def type_marker(self, marker: str) -> None:
         """Append a marker at the end of the first paragraph."""
-        before = self.doc.get_state()
-        with self.doc.transaction():
+        with self._local_edit() as updates:
             node = self._first_text()
             node.insert(len(node), marker)
         self.typed.append(marker)
-        await self._send(self.doc.get_update(before))
+        for update in updates:
+            await self._send(update)
 
     async def random_edit(self, rng: random.Random, alphabet: str) -> None:
         """Insert a short random string at a random place, or delete a few characters.
 
         Positions are UTF-8 byte offsets in pycrdt: they are taken at character boundaries.
         """
-        before = self.doc.get_state()
-        with self.doc.transaction():
+        with self._local_edit() as updates:
             node = self._first_text()
             current = str(node)
             if current and rng.random() < 0.3:
@@ -150,7 +168,8 @@ class Typist:
                 at = rng.randint(0, len(current))
                 word = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
                 node.insert(len(current[:at].encode()), word)
-        await self._send(self.doc.get_update(before))
+        for update in updates:
+            await self._send(update)
 
     async def set_presence(self, client: int, state: dict) -> None:
         from server.sync.protocol import encode_awareness

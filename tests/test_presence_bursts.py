@@ -1,0 +1,70 @@
+"""Presence (who is here, where their cursor is) under bursts: clients that joined together
+renew their presence together. Everyone still ends up seeing everyone's latest state, and
+the server sends a few frames carrying many states instead of one frame per change to
+every client (which delayed the text itself behind 40,000 presence frames with 200 readers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from support.live import run_async
+from support.rawws import PyClient
+from support.typists import wait_for
+
+from server.sync.protocol import FrameType, Reader, decode_awareness, encode_awareness
+
+CLIENTS = 20
+CHANGES_EACH = 5
+
+
+def test_a_burst_of_presence_changes_arrives_whole_in_few_frames(server, make_user, add_member):
+    claire = make_user()
+    tender_id = claire.create_tender()["id"]
+    doc_id = claire.create_document(tender_id)
+    others = [make_user(name=f"Élue {i}") for i in range(CLIENTS)]
+    for other in others:
+        add_member(tender_id, other.user_id, "observer")
+    url = f"{server.ws_url}/{doc_id}"
+
+    async def scenario() -> tuple[dict[int, tuple[int, dict]], int]:
+        observer = await PyClient.connect(url, claire.ws_headers)
+        await asyncio.wait_for(observer.synced.wait(), 10)
+        seen: dict[int, tuple[int, dict]] = {}
+        frames = [0]
+
+        async def watch() -> None:
+            async for message in observer.ws:
+                reader = Reader(bytes(message))
+                if reader.var_uint() != FrameType.AWARENESS:
+                    continue
+                frames[0] += 1
+                for client, clock, text in decode_awareness(reader.var_bytes(), limit=1000):
+                    seen[client] = (clock, json.loads(text))
+
+        observer._task.cancel()  # this test reads the frames itself
+        watcher = asyncio.create_task(watch())
+        sockets = [await PyClient.connect(url, other.ws_headers) for other in others]
+        for client in sockets:
+            await asyncio.wait_for(client.synced.wait(), 10)
+        for index, client in enumerate(sockets):
+            for clock in range(1, CHANGES_EACH + 1):
+                state = json.dumps({"user": {"name": "x"}, "cursor": clock})
+                await client.ws.send(encode_awareness([(1000 + index, clock, state)]))
+        expected = {1000 + i: CHANGES_EACH for i in range(CLIENTS)}
+        await wait_for(
+            lambda: {c: clock for c, (clock, _) in seen.items()} == expected, 10, "every state"
+        )
+        watcher.cancel()
+        for client in [observer, *sockets]:
+            await client.close()
+        return seen, frames[0]
+
+    seen, frames = run_async(scenario())
+    # Everyone's latest state, with the signed-in user's name in place of the claimed one.
+    names = {state["user"]["name"] for _, state in seen.values()}
+    assert names == {f"Élue {i}" for i in range(CLIENTS)}
+    assert all(state["cursor"] == CHANGES_EACH for _, state in seen.values())
+    # 100 changes; one frame per change would be 100 frames for the observer alone.
+    assert frames <= CLIENTS * CHANGES_EACH // 2, frames
