@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from support.live import run_async
+from support.live import run_async, wait_until
 from support.rawws import PyClient
 from support.typists import wait_for
 
@@ -68,3 +68,30 @@ def test_a_burst_of_presence_changes_arrives_whole_in_few_frames(server, make_us
     assert all(state["cursor"] == CHANGES_EACH for _, state in seen.values())
     # 100 changes; one frame per change would be 100 frames for the observer alone.
     assert frames <= CLIENTS * CHANGES_EACH // 2, frames
+
+
+def test_the_seventeenth_person_in_a_document_stays_connected(server, make_user, add_member, yjs):
+    """y-websocket clients send back every presence change they receive, in one frame, and
+    a client may send at most 16 states: with 20 people present, a newcomer (who receives
+    everyone's presence) and everyone at a presence renewal must not be cut off."""
+    claire = make_user()
+    tender_id = claire.create_tender()["id"]
+    doc_id = claire.create_document(tender_id)
+    people = [make_user(name=f"Agent {i}") for i in range(21)]
+    for person in people:
+        add_member(tender_id, person.user_id, "observer")
+    names = [f"p{i}" for i in range(21)]
+    for name, person in zip(names[:20], people[:20], strict=True):
+        yjs.connect(name, server.ws_url, doc_id, person.ws_headers)
+        yjs.call("awareness", name=name, state={"user": {"name": name}, "cursor": None})
+    yjs.connect(names[20], server.ws_url, doc_id, people[20].ws_headers)
+    yjs.call("awareness", name=names[20], state={"user": {"name": "new"}, "cursor": None})
+    for name in names[:20]:  # a renewal by everyone at once
+        yjs.call("awareness", name=name, state={"user": {"name": name}, "cursor": 1})
+    wait_until(
+        lambda: all(len(yjs.call("peers", name=name)["peers"]) == 20 for name in names),
+        20,
+        "everyone to see the 20 others",
+    )
+    codes = [yjs.call("close_codes", name=name)["codes"] for name in names]
+    assert codes == [[] for _ in names]

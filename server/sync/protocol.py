@@ -215,6 +215,19 @@ def encode_awareness(entries: list[tuple[int, int, str]]) -> bytes:
     return write_var_uint(FrameType.AWARENESS) + write_var_uint(len(body)) + bytes(body)
 
 
+def encode_awareness_frames(entries: list[tuple[int, int, str]]) -> list[bytes]:
+    """Awareness frames of at most MAX_AWARENESS_ENTRIES states each.
+
+    y-websocket clients send back every presence change they receive, in one frame: a
+    frame of ours with more states than a client may send would come back refused, and
+    that client would be cut off (the 17th person to open a document, at every renewal).
+    """
+    return [
+        encode_awareness(entries[start : start + MAX_AWARENESS_ENTRIES])
+        for start in range(0, len(entries), MAX_AWARENESS_ENTRIES)
+    ]
+
+
 def encode_sync(step: SyncStep, payload: bytes) -> bytes:
     return bytes((FrameType.SYNC, step)) + write_var_uint(len(payload)) + payload
 

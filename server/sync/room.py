@@ -24,7 +24,6 @@ from server.sync.held import HeldUpdates
 from server.sync.persistence import NewChange
 from server.sync.protocol import (
     EMPTY_UPDATE,
-    MAX_AWARENESS_ENTRIES,
     CloseCode,
     FrameType,
     ProtocolViolation,
@@ -32,7 +31,7 @@ from server.sync.protocol import (
     SyncStep,
     decode_awareness,
     encode_ack,
-    encode_awareness,
+    encode_awareness_frames,
     encode_sync,
     parse_frame,
 )
@@ -98,7 +97,8 @@ class Room:
         conn.send(encode_sync(SyncStep.STEP1, self.doc.get_state()))
         if self.awareness:
             entries = [(c, clock, text) for c, (clock, text, _) in self.awareness.items()]
-            conn.send(encode_awareness(entries))
+            for frame in encode_awareness_frames(entries):
+                conn.send(frame)
 
     def leave(self, conn: Connection) -> None:
         self.clients.discard(conn)
@@ -126,7 +126,8 @@ class Room:
             self._awareness(conn, frame.payload)
         elif frame.type == FrameType.QUERY_AWARENESS and self.awareness:
             entries = [(c, clock, text) for c, (clock, text, _) in self.awareness.items()]
-            conn.send(encode_awareness(entries))
+            for reply in encode_awareness_frames(entries):
+                conn.send(reply)
 
     def _answer_step1(self, conn: Connection, state_vector: bytes) -> None:
         try:
@@ -310,7 +311,8 @@ class Room:
                 self.awareness[client] = (clock, text, None)
             accepted.append((client, clock, text))
         if accepted:
-            self._broadcast(encode_awareness(accepted), exclude=None, synced_only=False)
+            for frame in encode_awareness_frames(accepted):
+                self._broadcast(frame, exclude=None, synced_only=False)
 
     def _awareness(self, conn: Connection, payload: bytes) -> None:
         accepted = []
@@ -351,11 +353,11 @@ class Room:
         self._presence_out = {}
         if entries:
             # Echoed to the sender too: y-websocket clients reconnect after 30 s of silence.
-            self._broadcast(encode_awareness(entries), exclude=None, synced_only=False)
-            # Other processes take our frames as they take a client's: a few states each.
-            for start in range(0, len(entries), MAX_AWARENESS_ENTRIES):
-                chunk = entries[start : start + MAX_AWARENESS_ENTRIES]
-                self._publish(Kind.AWARENESS, encode_awareness(chunk))
+            # Frames of a few states each: clients send them back, and other processes
+            # take our frames as they take a client's.
+            for frame in encode_awareness_frames(entries):
+                self._broadcast(frame, exclude=None, synced_only=False)
+                self._publish(Kind.AWARENESS, frame)
 
     @staticmethod
     def _sanitize_presence(conn: Connection, text: str) -> str | None:
