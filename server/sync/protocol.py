@@ -180,14 +180,11 @@ def _check_update_header(update: bytes) -> None:
         raise ProtocolViolation("update claims more clients than it holds")
 
 
-def decode_awareness(
-    payload: bytes, limit: int = MAX_AWARENESS_ENTRIES
-) -> list[tuple[int, int, str]]:
-    """(clientID, clock, json) entries of an awareness update (a client sends at most
-    `limit`; the server's own frames may carry everyone's)."""
+def decode_awareness(payload: bytes) -> list[tuple[int, int, str]]:
+    """(clientID, clock, json) entries of an awareness update."""
     reader = Reader(payload)
     count = reader.var_uint()
-    if count > limit:
+    if count > MAX_AWARENESS_ENTRIES:
         raise ProtocolViolation("too many awareness entries", CloseCode.POLICY_VIOLATION)
     entries = []
     for _ in range(count):
