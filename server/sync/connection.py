@@ -63,6 +63,9 @@ class Connection:
         self.close_code: int | None = None
         self.synced = False  # has been sent its first SyncStep2; receives broadcasts
         self.awareness_clients: dict[int, int] = {}  # awareness clientID → last clock
+        # The state vector of the client's SyncStep1, acknowledged once its SyncStep2 is
+        # stored (see Room._ack_resync).
+        self.peer_state: dict[int, int] | None = None
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._drain(), name="ws-sender")

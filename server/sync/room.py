@@ -30,6 +30,7 @@ from server.sync.protocol import (
     Reader,
     SyncStep,
     decode_awareness,
+    decode_state_vector,
     encode_ack,
     encode_awareness_frames,
     encode_sync,
@@ -122,6 +123,8 @@ class Room:
                 self._answer_step1(conn, frame.payload)
             else:
                 self._write(conn, frame.payload)
+                if frame.step == SyncStep.STEP2:
+                    self._ack_resync(conn)
         elif frame.type == FrameType.AWARENESS:
             self._awareness(conn, frame.payload)
         elif frame.type == FrameType.QUERY_AWARENESS and self.awareness:
@@ -137,6 +140,8 @@ class Room:
                 raise
             raise ProtocolViolation("bad state vector", CloseCode.INVALID_PAYLOAD) from None
         reply = encode_sync(SyncStep.STEP2, missing)
+        if conn.wants_ack:
+            conn.peer_state = decode_state_vector(state_vector)
 
         # The reply may hold updates still being committed: send it once they are stored,
         # and only then let broadcasts reach this client, so nothing arrives out of order.
@@ -145,6 +150,24 @@ class Room:
             conn.synced = True
 
         self.writer.barrier(deliver)
+
+    def _ack_resync(self, conn: Connection) -> None:
+        """After a client's SyncStep2 is stored, acknowledge everything it held at connect.
+
+        An acknowledgement sent just before a connection dropped is lost, and what the
+        server already stored is not in the client's next SyncStep2 (it answers our state
+        vector), so nothing else would ever acknowledge it: the editor would show unsaved
+        changes forever. The ack names, per client of its SyncStep1, the clock up to which
+        the document holds that client's structs, and is sent once everything applied so
+        far (the SyncStep2 included) is committed.
+        """
+        peer, conn.peer_state = conn.peer_state, None
+        if peer is None:
+            return
+        clocks = _read_state_vector(self.doc.get_state())
+        state = {c: min(clock, clocks.get(c, 0)) for c, clock in peer.items()}
+        ack = encode_ack({c: clock for c, clock in state.items() if clock > 0})
+        self.writer.barrier(lambda: conn.send(ack))
 
     def _write(self, conn: Connection, update: bytes) -> None:
         if update == EMPTY_UPDATE:

@@ -10,7 +10,7 @@ import asyncio
 from pycrdt import Doc, Text
 from support.live import run_async
 from support.rawws import PyClient
-from support.typists import wait_for
+from support.typists import Typist, state_vector, wait_for
 
 from server.sync.protocol import SyncStep, encode_sync
 
@@ -54,3 +54,40 @@ def test_an_update_built_on_missing_content_waits_unacknowledged_until_it_fits(s
     acked_while_waiting, seen_while_waiting, acked, seen = run_async(scenario())
     assert (acked_while_waiting, seen_while_waiting) == (0, "")
     assert (acked, seen) == (len("premier second"), "premier second")
+
+
+def test_an_acknowledgement_lost_with_the_connection_arrives_after_reconnecting(
+    server, make_user
+):
+    """The server stored an edit but the connection dropped before its acknowledgement got
+    through: the edit is not in the editor's next SyncStep2 (the server already has it), so
+    only an acknowledgement of the resync can tell the editor it is saved."""
+    claire = make_user()
+    doc_id = claire.create_document(claire.create_tender()["id"])
+    url = f"{server.ws_url}/{doc_id}"
+
+    async def scenario() -> tuple[int, int, int]:
+        typist = Typist("claire", url, claire.ws_headers)
+        await typist.connect()
+        await typist.type_marker("Article 1. ")
+        clock = state_vector(typist.doc)[typist.client_id]
+        await wait_for(typist.all_acked, 10, "the first acknowledgement")
+        await typist.disconnect()
+        typist.acked = 0  # as if the acknowledgement had been lost with the connection
+        await typist.connect()
+        await wait_for(typist.all_acked, 10, "the acknowledgement of the resync")
+        acked_after_resync = typist.acked
+        # A resync acknowledges what the server holds, never more: text typed offline and
+        # carried by the SyncStep2 is acknowledged once stored, at its own clock.
+        await typist.disconnect()
+        typist.acked = 0
+        await typist.type_marker("Article 2. ")
+        await typist.connect()
+        await wait_for(typist.all_acked, 10, "the acknowledgement of the offline edit")
+        await typist.disconnect()
+        return clock, acked_after_resync, typist.acked
+
+    clock, acked_after_resync, acked_after_offline = run_async(scenario())
+    assert acked_after_resync == clock > 0
+    assert acked_after_offline == clock + len("Article 2. ")
+    assert claire.document_text(doc_id) == "Article 1. Article 2. "

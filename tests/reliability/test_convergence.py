@@ -30,16 +30,18 @@ def rendered(typist: Typist) -> str:
     return versions.render_text(versions.read_blocks(typist.doc.get("content", type=XmlFragment)))
 
 
-async def _reconnect(typist: Typist, deadline: float) -> None:
+async def _reconnect(typist: Typist, deadline: float, server) -> None:
     """Reconnect, retrying through server restarts."""
     while True:
         try:
             await typist.connect(timeout=10)
             return
-        except (TimeoutError, AssertionError, OSError, Exception):
+        except Exception as exc:
             await typist.disconnect()
             if asyncio.get_running_loop().time() > deadline:
-                raise
+                raise AssertionError(
+                    f"{typist.name} could not reconnect: {exc!r}\n{server.log()[-4000:]}"
+                ) from exc
             await asyncio.sleep(0.1)
 
 
@@ -86,10 +88,10 @@ def run_editing(
                     if offline_left == 0:
                         await t.random_edit(rng, alphabet)
                         done[0] += 1
-                        await _reconnect(t, loop.time() + 60)
+                        await _reconnect(t, loop.time() + 60, server)
                         continue
                 elif t.ws is None:  # dropped by a server restart
-                    await _reconnect(t, loop.time() + 60)
+                    await _reconnect(t, loop.time() + 60, server)
                 await t.random_edit(rng, alphabet)
                 done[0] += 1
                 await asyncio.sleep(rng.uniform(0.002, 0.02))
@@ -112,10 +114,19 @@ def run_editing(
         await restarter
         for t in typists:
             if t.ws is None:
-                await _reconnect(t, loop.time() + 60)
+                await _reconnect(t, loop.time() + 60, server)
         # Deadlines, not speed limits: 20 clients in this one process apply every edit of
         # the others, and on a slow machine their backlog takes a while to drain.
-        await wait_for(lambda: all(t.all_acked() for t in typists), 120, "every ack")
+        try:
+            await wait_for(lambda: all(t.all_acked() for t in typists), 120, "every ack")
+        except AssertionError:
+            late = [
+                f"{t.name}: acked {t.acked} of {state_vector(t.doc).get(t.client_id, 0)},"
+                f" {'online' if t.online else 'connected' if t.ws else 'offline'}"
+                for t in typists
+                if not t.all_acked()
+            ]
+            raise AssertionError(f"unacknowledged: {late}\n{server.log()[-4000:]}") from None
         await wait_for(
             lambda: len({tuple(sorted(state_vector(t.doc).items())) for t in typists}) == 1,
             120,
