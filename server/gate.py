@@ -6,9 +6,10 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
-from roles import Action, can, parse_role
+from roles import Action, can
 from roles.workflow import may_edit
-from server.db import accounts, members, tenders
+from server.db import members
+from server.db.admission import NotSignedIn, socket_access
 from server.http.routing import SESSION_COOKIE
 from server.security.tokens import token_hash
 from server.sync.connection import Identity
@@ -31,27 +32,25 @@ def admitter(services: Any) -> Any:
         if not cookie or len(cookie) > 200:
             return CloseCode.NOT_SIGNED_IN
         hashed = token_hash(cookie)
-        session = await accounts.get_session(services.db, hashed)
-        if session is None:
+        try:
+            access = await socket_access(services.db, hashed, document_id)
+        except NotSignedIn:
             return CloseCode.NOT_SIGNED_IN
-        access = await tenders.get_document_access(services.db, document_id, session.user.id)
         if access is None:
             return CloseCode.NOT_FOUND
-        document, membership = access
-        role = parse_role(membership.role)
-        if not can(role, Action.DOCUMENT_READ):
+        if not can(access.role, Action.DOCUMENT_READ):
             return CloseCode.FORBIDDEN
         identity = Identity(
-            user_id=session.user.id,
-            user_name=session.user.name,
+            user_id=access.user_id,
+            user_name=access.user_name,
             session_hash=hashed,
-            document_id=document.id,
-            tender_id=document.tender_id,
+            document_id=access.document_id,
+            tender_id=access.tender_id,
         )
         return Admission(
             identity,
-            can_edit=may_edit(role, membership.tender.status),
-            role=role.value if role else "",
+            can_edit=may_edit(access.role, access.tender_status),
+            role=access.role.value if access.role else "",
         )
 
     return admit

@@ -34,6 +34,11 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
+            # WAL readers run side by side, each on its own thread: when a whole office
+            # reconnects at once, a pool of 5 (the default) queues them, and the overflow
+            # connections beyond it are opened and closed for every burst.
+            kwargs["pool_size"] = 20
+            kwargs["max_overflow"] = 20
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
