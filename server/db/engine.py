@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from server.db.appender import SqliteAppender, sqlite_pragmas
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -43,8 +45,9 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._appender: SqliteAppender | None = None
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", sqlite_pragmas)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
@@ -55,6 +58,24 @@ class Database:
             return
         async with self._write_lock, self.engine.begin() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def write_lock(self) -> AsyncIterator[None]:
+        """The process-wide SQLite write lock alone, for writers with their own connection
+        (no-op on PostgreSQL)."""
+        if self._write_lock is None:
+            yield
+            return
+        async with self._write_lock:
+            yield
+
+    def appender(self) -> SqliteAppender | None:
+        """The change log's own connection (SQLite files only; None otherwise)."""
+        if self._appender is None and self.is_sqlite:
+            path = make_url(self.url).database
+            if path and path != ":memory:" and not path.startswith("file:"):
+                self._appender = SqliteAppender(path)
+        return self._appender
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -84,17 +105,10 @@ class Database:
             return str(result.scalar())
 
     async def close(self) -> None:
+        if self._appender is not None:
+            await self._appender.close()
+            self._appender = None
         await self.engine.dispose()
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # FULL: a commit survives power loss, not only a process crash.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
 
 
 def alembic_config(connection: Connection | None = None) -> Any:
