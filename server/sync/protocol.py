@@ -90,6 +90,10 @@ class Reader:
         return len(self.data) - self.pos
 
     def var_uint(self) -> int:
+        data, pos = self.data, self.pos
+        if pos < len(data) and data[pos] < 0x80:  # one byte: most clocks, lengths, kinds
+            self.pos = pos + 1
+            return data[pos]
         value = 0
         shift = 0
         for _ in range(MAX_VARINT_BYTES):

@@ -71,6 +71,7 @@ class RoomManager:
         self._locks: dict[int, asyncio.Lock] = {}
         self._unload_timers: dict[int, asyncio.TimerHandle] = {}
         self._checkpointing: set[int] = set()
+        self._checkpoint_due: set[int] = set()  # a checkpoint task spawned, not yet started
         self._tasks: set[asyncio.Task[None]] = set()
         # Told the document id after every committed change (automatic versions use it).
         self.change_listeners: list[Callable[[int], None]] = []
@@ -256,11 +257,20 @@ class RoomManager:
             self._schedule_unload(room.document_id)
 
     def _maybe_checkpoint(self, room: Room) -> None:
+        document_id = room.document_id
         if (
             room.changes_since_checkpoint >= self.checkpoint_every
-            and room.document_id not in self._checkpointing
+            and document_id not in self._checkpointing
+            and document_id not in self._checkpoint_due
         ):
-            self._spawn(self._checkpoint(room))
+            # Called for every commit of a batch in one go (5,000 under a burst): without
+            # this mark, each would start a task before the first one runs.
+            self._checkpoint_due.add(document_id)
+            self._spawn(self._due_checkpoint(room))
+
+    async def _due_checkpoint(self, room: Room) -> None:
+        self._checkpoint_due.discard(room.document_id)
+        await self._checkpoint(room)
 
     async def _checkpoint(self, room: Room) -> None:
         if (
