@@ -13,6 +13,7 @@ from support.live import run_async, wait_until
 from support.rawws import PyClient
 from support.typists import wait_for
 
+from server.sync.connection import Connection, Identity
 from server.sync.protocol import FrameType, Reader, decode_awareness, encode_awareness
 
 CLIENTS = 20
@@ -95,3 +96,38 @@ def test_the_seventeenth_person_in_a_document_stays_connected(server, make_user,
     )
     codes = [yjs.call("close_codes", name=name)["codes"] for name in names]
     assert codes == [[] for _ in names]
+
+
+def test_text_goes_out_before_presence_already_waiting():
+    """When a room's presence renewals fall due together, a client's queue fills with
+    presence frames; an edit made then is sent ahead of them, not after."""
+
+    async def scenario() -> list[bytes]:
+        sent: list[bytes] = []
+        drained = asyncio.Event()
+
+        async def send_bytes(data: bytes) -> None:
+            sent.append(data)
+            if len(sent) == 4:
+                drained.set()
+
+        async def close(code: int, reason: str) -> None:
+            return None
+
+        conn = Connection(
+            Identity(1, "Claire", "h", 1, 1),
+            can_edit=True,
+            wants_ack=False,
+            send_bytes=send_bytes,
+            close=close,
+            queue_limit=1 << 20,
+        )
+        for index in range(3):
+            conn.send_presence(b"presence %d" % index)
+        conn.send(b"edit")
+        conn.start()
+        await asyncio.wait_for(drained.wait(), 5)
+        await conn.stop()
+        return sent
+
+    assert run_async(scenario()) == [b"edit", b"presence 0", b"presence 1", b"presence 2"]

@@ -54,6 +54,9 @@ class Connection:
         self._send_bytes = send_bytes
         self._close = close
         self._queue: deque[bytes] = deque()
+        # Presence waits behind document frames: a room's presence renewals falling due
+        # together must not delay the text others are typing.
+        self._presence: deque[bytes] = deque()
         self._queued_bytes = 0
         self._queue_limit = queue_limit
         self._ready = asyncio.Event()
@@ -72,9 +75,16 @@ class Connection:
 
     def send(self, message: bytes) -> None:
         """Queue a message for this client; never blocks, never raises."""
+        self._enqueue(self._queue, message)
+
+    def send_presence(self, message: bytes) -> None:
+        """Queue a presence frame, sent once no document frame is waiting."""
+        self._enqueue(self._presence, message)
+
+    def _enqueue(self, queue: deque[bytes], message: bytes) -> None:
         if self.closed:
             return
-        self._queue.append(message)
+        queue.append(message)
         self._queued_bytes += len(message)
         if self._queued_bytes > self._queue_limit:
             self.close(CloseCode.SLOW_CONSUMER, "client too slow")
@@ -88,6 +98,7 @@ class Connection:
         self.closed = True
         self.close_code = code
         self._queue.clear()
+        self._presence.clear()
         self._queued_bytes = 0
         self._ready.set()
         if code not in (CloseCode.GOING_AWAY, 1000):
@@ -111,14 +122,15 @@ class Connection:
             while not self.closed:
                 await self._ready.wait()
                 self._ready.clear()
-                while self._queue and not self.closed:
-                    message = self._queue.popleft()
+                while (self._queue or self._presence) and not self.closed:
+                    message = (self._queue or self._presence).popleft()
                     self._queued_bytes -= len(message)
                     await self._send_bytes(message)
         except Exception:
             # A vanished client: only this connection ends.
             self.closed = True
             self._queue.clear()
+            self._presence.clear()
 
     async def stop(self) -> None:
         self.closed = True

@@ -335,7 +335,7 @@ class Room:
             accepted.append((client, clock, text))
         if accepted:
             for frame in encode_awareness_frames(accepted):
-                self._broadcast(frame, exclude=None, synced_only=False)
+                self._broadcast(frame, exclude=None, presence=True)
 
     def _awareness(self, conn: Connection, payload: bytes) -> None:
         accepted = []
@@ -379,7 +379,7 @@ class Room:
             # Frames of a few states each: clients send them back, and other processes
             # take our frames as they take a client's.
             for frame in encode_awareness_frames(entries):
-                self._broadcast(frame, exclude=None, synced_only=False)
+                self._broadcast(frame, exclude=None, presence=True)
                 self._publish(Kind.AWARENESS, frame)
 
     @staticmethod
@@ -431,13 +431,18 @@ class Room:
             self._broadcast(encode_sync(SyncStep.UPDATE, merged), exclude=None)
 
     def _broadcast(
-        self, message: bytes, *, exclude: Connection | None, synced_only: bool = True
+        self, message: bytes, *, exclude: Connection | None, presence: bool = False
     ) -> None:
+        """Send to every client but `exclude`: document updates to synced clients only,
+        presence to all, behind their document frames."""
         for client in self.clients:
-            if client is exclude or (synced_only and not client.synced):
+            if client is exclude:
                 continue
-            client.send(message)
-            self.deliveries += 1
+            if presence:
+                client.send_presence(message)
+            elif client.synced:
+                client.send(message)
+                self.deliveries += 1
 
     def close_all(self, code: int, reason: str) -> None:
         for client in list(self.clients):
