@@ -41,6 +41,10 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
+def _not_connection_chatter(record: logging.LogRecord) -> bool:
+    return record.msg not in ("connection open", "connection closed")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -58,6 +62,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # The access log already has a line per websocket ("[accepted]"); the websocket
+    # library's own "connection open" / "connection closed" would double it.
+    logging.getLogger("uvicorn.error").addFilter(_not_connection_chatter)
     if not _port_free(settings.host, settings.port):
         return _fail(f"port {settings.port} on {settings.host} is already in use", 2)
 
