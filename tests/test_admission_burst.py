@@ -62,8 +62,8 @@ def test_a_burst_of_mixed_connections_gets_one_answer_each(server, make_user, ad
     assert run_async(burst()) == [expected for _, _, expected in cases]
 
 
-def test_a_socket_opened_after_logout_in_the_same_burst_is_refused(server, make_user):
-    """Sessions are read per burst, never remembered: a logout is seen by the next one."""
+def test_sockets_opened_after_a_logout_are_refused(server, make_user):
+    """Sessions are read for every burst, never remembered: the next burst sees a logout."""
     claire = make_user()
     document = claire.create_document(claire.create_tender()["id"])
     headers = claire.ws_headers
