@@ -56,9 +56,7 @@ def test_an_update_built_on_missing_content_waits_unacknowledged_until_it_fits(s
     assert (acked, seen) == (len("premier second"), "premier second")
 
 
-def test_an_acknowledgement_lost_with_the_connection_arrives_after_reconnecting(
-    server, make_user
-):
+def test_an_acknowledgement_lost_with_the_connection_arrives_after_reconnecting(server, make_user):
     """The server stored an edit but the connection dropped before its acknowledgement got
     through: the edit is not in the editor's next SyncStep2 (the server already has it), so
     only an acknowledgement of the resync can tell the editor it is saved."""
