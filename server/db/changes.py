@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.db.appender import INSERT
@@ -29,6 +29,19 @@ def _merged(state: bytes, stored: StoredDocument, document_id: int) -> bytes:
 
 
 LOCK_SPACE = 0x574D  # first key of our advisory locks ("WM")
+
+# Every room load runs these two; built once (a reconnecting office loads many rooms).
+_NEWEST_CHECKPOINT = (
+    select(checkpoints.c.upto_change_id, checkpoints.c.state)
+    .where(checkpoints.c.document_id == bindparam("document_id"))
+    .order_by(checkpoints.c.upto_change_id.desc())
+    .limit(1)
+)
+_CHANGES_AFTER = (
+    select(changes.c.id, changes.c.data)
+    .where(changes.c.document_id == bindparam("document_id"), changes.c.id > bindparam("after"))
+    .order_by(changes.c.id)
+)
 
 
 class SqlChangeLog:
@@ -83,25 +96,13 @@ class SqlChangeLog:
 
     async def _load(self, conn: AsyncConnection, document_id: int) -> StoredDocument:
         stored = StoredDocument()
-        row = (
-            await conn.execute(
-                select(checkpoints.c.upto_change_id, checkpoints.c.state)
-                .where(checkpoints.c.document_id == document_id)
-                .order_by(checkpoints.c.upto_change_id.desc())
-                .limit(1)
-            )
-        ).first()
+        row = (await conn.execute(_NEWEST_CHECKPOINT, {"document_id": document_id})).first()
         if row is not None:
             stored.checkpoint_upto = int(row[0])
             stored.checkpoint = bytes(row[1])
             stored.stored_bytes = len(stored.checkpoint)
         result = await conn.execute(
-            select(changes.c.id, changes.c.data)
-            .where(
-                changes.c.document_id == document_id,
-                changes.c.id > stored.checkpoint_upto,
-            )
-            .order_by(changes.c.id)
+            _CHANGES_AFTER, {"document_id": document_id, "after": stored.checkpoint_upto}
         )
         stored.last_change_id = stored.checkpoint_upto
         for change_id, data in result:
