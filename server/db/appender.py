@@ -72,5 +72,6 @@ class SqliteAppender:
                 self._conn.close()
                 self._conn = None
 
-        await asyncio.get_running_loop().run_in_executor(self._executor, close)
+        if self._conn is not None:  # never used: no thread was started
+            await asyncio.get_running_loop().run_in_executor(self._executor, close)
         self._executor.shutdown(wait=True)

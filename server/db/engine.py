@@ -45,18 +45,19 @@ class Database:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # The change log's own connection, for SQLite files (opened on the first append).
         self._appender: SqliteAppender | None = None
+        if self.is_sqlite:
+            path = make_url(url).database
+            if path and path != ":memory:" and not path.startswith("file:"):
+                self._appender = SqliteAppender(path)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", sqlite_pragmas)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction (committed on success, rolled back on error)."""
-        if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                yield conn
-            return
-        async with self._write_lock, self.engine.begin() as conn:
+        async with self.write_lock(), self.engine.begin() as conn:
             yield conn
 
     @asynccontextmanager
@@ -71,10 +72,6 @@ class Database:
 
     def appender(self) -> SqliteAppender | None:
         """The change log's own connection (SQLite files only; None otherwise)."""
-        if self._appender is None and self.is_sqlite:
-            path = make_url(self.url).database
-            if path and path != ":memory:" and not path.startswith("file:"):
-                self._appender = SqliteAppender(path)
         return self._appender
 
     @asynccontextmanager
@@ -107,7 +104,6 @@ class Database:
     async def close(self) -> None:
         if self._appender is not None:
             await self._appender.close()
-            self._appender = None
         await self.engine.dispose()
 
 
