@@ -24,7 +24,9 @@ from server.sync.rooms import RoomManager
 
 log = logging.getLogger("wikimarche.sync")
 
-YIELD_EVERY = 8  # frames handled in a row from one connection, at most
+# Frames read in a row from one connection, at most, before other connections run. The
+# document updates among them are integrated together (merged) once the loop yields.
+YIELD_EVERY = 64
 
 
 @dataclass(frozen=True)

@@ -94,17 +94,19 @@ class Reader:
         if pos < len(data) and data[pos] < 0x80:  # one byte: most clocks, lengths, kinds
             self.pos = pos + 1
             return data[pos]
-        value = 0
-        shift = 0
-        for _ in range(MAX_VARINT_BYTES):
-            if self.pos >= len(self.data):
-                raise ProtocolViolation("truncated integer")
-            byte = self.data[self.pos]
-            self.pos += 1
+        # Several bytes (client ids take 7 or 8): locals only, this runs per struct.
+        value = shift = 0
+        end = min(len(data), pos + MAX_VARINT_BYTES)
+        while pos < end:
+            byte = data[pos]
+            pos += 1
             value |= (byte & 0x7F) << shift
             if byte < 0x80:
+                self.pos = pos
                 return value
             shift += 7
+        if pos >= len(data):
+            raise ProtocolViolation("truncated integer")
         raise ProtocolViolation("integer too long")
 
     def var_bytes(self) -> bytes:

@@ -95,7 +95,12 @@ class InProcessRoom:
         except ProtocolViolation as violation:
             self.conn.close(violation.code, violation.reason)
             return "refused", time.thread_time() - started
+        self.room.integrate_received()  # updates are integrated once the frames are read
         took = time.thread_time() - started
+        if self.room.failures:
+            raise AssertionError("an unexpected error while integrating an update")
+        if self.conn.closed:
+            return "refused", took
         await asyncio.sleep(0)
         return "accepted", took
 
