@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.sync.protocol import CloseCode, ProtocolViolation, Reader
+from server.sync.protocol import MAX_VARINT_BYTES, CloseCode, ProtocolViolation, Reader
 
 # Content kinds (Yjs `getRef()`) and their clock length.
 _GC, _DELETED, _JSON, _BINARY, _STRING, _EMBED, _FORMAT, _TYPE, _ANY, _DOC, _SKIP = (
@@ -103,21 +103,8 @@ def _count(reader: Reader) -> int:
     return count
 
 
-def _item_length(reader: Reader, info: int, refs: list[tuple[int, int]]) -> int:
-    """Skip an Item struct (after its info byte), note the ids it refers to in `refs`,
-    and return its clock length."""
-    if info & 0x80:  # left origin id
-        refs.append((reader.var_uint(), reader.var_uint()))
-    if info & 0x40:  # right origin id
-        refs.append((reader.var_uint(), reader.var_uint()))
-    if not info & 0xC0:  # no origin: the parent (and map key) is written
-        if reader.var_uint() == 1:
-            _skip_string(reader)  # root type name
-        else:
-            refs.append((reader.var_uint(), reader.var_uint()))  # parent item id
-        if info & 0x20:
-            _skip_string(reader)  # parentSub (map key)
-    ref = info & 0x1F
+def _content_length(reader: Reader, ref: int) -> int:
+    """Skip an Item's content (after its origins and parent) and return its clock length."""
     if ref == _DELETED:
         return reader.var_uint()
     if ref == _JSON:
@@ -153,6 +140,23 @@ def _item_length(reader: Reader, info: int, refs: list[tuple[int, int]]) -> int:
     raise _bad("unknown content type")
 
 
+def _uint(data: bytes, pos: int) -> tuple[int, int]:
+    """A varint at `pos` of `data` and the position after it (IndexError if truncated)."""
+    byte = data[pos]
+    if byte < 0x80:
+        return byte, pos + 1
+    value, shift, end = byte & 0x7F, 7, pos + MAX_VARINT_BYTES
+    pos += 1
+    while pos < end:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+    raise ProtocolViolation("integer too long")
+
+
 @dataclass(frozen=True, slots=True)
 class UpdateShape:
     """What an update writes and what it builds on."""
@@ -166,30 +170,76 @@ class UpdateShape:
 
 
 def read_update(update: bytes) -> UpdateShape:
-    reader = Reader(update)
+    try:
+        return _read_update(update)
+    except IndexError:
+        raise _bad("truncated update") from None
+
+
+def _read_update(data: bytes) -> UpdateShape:
+    # The walk runs for every update received: varints are read inline where one byte is
+    # the common case (kinds, clocks, lengths), and with `_uint` for client ids.
     ranges: dict[int, tuple[int, int]] = {}
     runs: dict[int, list[tuple[int, int]]] = {}  # client → [start, end) runs of content
-    refs: list[tuple[int, int]] = []
-    for _ in range(_count(reader)):
-        structs = _count(reader)
-        client = reader.var_uint()
-        start = clock = run_start = reader.var_uint()
+    refs: list[tuple[int, int]] = []  # ids the structs refer to (origins, parents)
+    size = len(data)
+    reader = Reader(data)
+    groups = _count(reader)
+    pos = reader.pos
+    for _ in range(groups):
+        structs, pos = _uint(data, pos)
+        if structs > size - pos:
+            raise _bad("count larger than the update")
+        client, pos = _uint(data, pos)
+        start, pos = _uint(data, pos)
+        clock = run_start = start
         client_runs = runs.setdefault(client, [])
         for _ in range(structs):
-            if reader.remaining < 1:
-                raise _bad("truncated struct")
-            info = reader.data[reader.pos]
-            reader.pos += 1
+            info = data[pos]
+            pos += 1
             ref = info & 0x1F
             if ref == _SKIP:  # content left out: what follows needs it
                 if clock > run_start:
                     client_runs.append((run_start, clock))
-                clock += reader.var_uint()
+                length, pos = _uint(data, pos)
+                clock += length
                 run_start = clock
-            elif ref == _GC:
-                clock += reader.var_uint()
-            else:
-                clock += _item_length(reader, info, refs)
+                continue
+            if ref == _GC:
+                length, pos = _uint(data, pos)
+                clock += length
+                continue
+            if info & 0x80:  # left origin id
+                other, pos = _uint(data, pos)
+                other_clock, pos = _uint(data, pos)
+                refs.append((other, other_clock))
+            if info & 0x40:  # right origin id
+                other, pos = _uint(data, pos)
+                other_clock, pos = _uint(data, pos)
+                refs.append((other, other_clock))
+            if ref == _STRING and info & 0xC0:  # typed text: the common case, inline
+                at = pos
+                length, pos = _uint(data, pos)
+                if length > size - pos:
+                    raise _bad("declared length exceeds the frame")
+                if data[pos : pos + length].isascii():  # one clock unit per byte
+                    pos += length
+                    clock += length
+                    continue
+                reader.pos = at
+                clock += _read_string_units(reader)
+                pos = reader.pos
+                continue
+            reader.pos = pos
+            if not info & 0xC0:  # no origin: the parent (and map key) is written
+                if reader.var_uint() == 1:
+                    _skip_string(reader)  # root type name
+                else:
+                    refs.append((reader.var_uint(), reader.var_uint()))  # parent item id
+                if info & 0x20:
+                    _skip_string(reader)  # parentSub (map key)
+            clock += _content_length(reader, ref)
+            pos = reader.pos
         if clock > run_start:
             client_runs.append((run_start, clock))
         if structs:
@@ -200,7 +250,8 @@ def read_update(update: bytes) -> UpdateShape:
         for run_start, _ in client_runs:
             needs[client] = max(needs.get(client, 0), run_start)
     for client, clock in refs:
-        if not any(s <= clock < e for s, e in runs.get(client, ())):
+        client_runs = runs.get(client, [])
+        if not any(s <= clock < e for s, e in client_runs):
             needs[client] = max(needs.get(client, 0), clock + 1)
     return UpdateShape(ranges, needs)
 
