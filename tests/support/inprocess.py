@@ -36,6 +36,8 @@ class InProcessRoom:
         self.thread.start()
         self.db = Database(f"sqlite+aiosqlite:///{data_dir / 'fuzz.db'}")
         self.delivered = 0
+        self.keep_sent = False  # keep what the room sends to the connection, in `sent`
+        self.sent: list[bytes] = []
         self.closes: dict[int, int] = {}
         self.call(self._setup())
 
@@ -63,6 +65,8 @@ class InProcessRoom:
     def _connection(self, *, can_edit: bool) -> Connection:
         async def send_bytes(data: bytes) -> None:
             self.delivered += 1
+            if self.keep_sent:
+                self.sent.append(data)
 
         async def close(code: int, reason: str) -> None:
             self.closes[code] = self.closes.get(code, 0) + 1
@@ -113,6 +117,30 @@ class InProcessRoom:
         the loop's thread, so other processes on a busy machine do not count)."""
         outcome, took = self.call(self._feed(frame, can_edit))
         return str(outcome), float(took)
+
+    async def _feed_together(self, frames: list[bytes]) -> str:
+        # As the endpoint does with frames read from one socket before the loop yields.
+        try:
+            for frame in frames:
+                self.room.receive(self.conn, frame)
+        except ProtocolViolation as violation:
+            self.conn.close(violation.code, violation.reason)
+        self.room.integrate_received()
+        if self.room.failures:
+            raise AssertionError("an unexpected error while integrating an update")
+        await asyncio.sleep(0)
+        return "refused" if self.conn.closed else "accepted"
+
+    def feed_together(self, frames: list[bytes]) -> str:
+        """Hand several frames over without yielding, then let the room integrate them."""
+        if self.conn.closed:
+            self.call(self._reconnect())
+        return str(self.call(self._feed_together(frames)))
+
+    async def _reconnect(self) -> None:
+        self.manager.detach(self.room, self.conn)
+        await self.conn.stop()
+        self.conn = self._connection(can_edit=True)
 
     async def _flush(self) -> None:
         await self.writer.flush()
