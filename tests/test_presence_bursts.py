@@ -14,7 +14,14 @@ from support.rawws import PyClient
 from support.typists import wait_for
 
 from server.sync.connection import Connection, Identity
-from server.sync.protocol import FrameType, Reader, decode_awareness, encode_awareness
+from server.sync.presence import Presence
+from server.sync.protocol import (
+    FrameType,
+    Reader,
+    decode_awareness,
+    encode_awareness,
+    parse_frame,
+)
 
 CLIENTS = 20
 CHANGES_EACH = 5
@@ -131,3 +138,69 @@ def test_text_goes_out_before_presence_already_waiting():
         return sent
 
     assert run_async(scenario()) == [b"edit", b"presence 0", b"presence 1", b"presence 2"]
+
+
+def test_renewals_falling_due_together_are_spread_and_changes_are_not_held_back():
+    """120 clients renew an unchanged presence in the same instant: everyone still gets
+    every renewal, a slice at a time instead of all at once; a caret moved meanwhile goes
+    out at once, ahead of the backlog."""
+
+    async def scenario() -> tuple[list[tuple[float, list[int]]], float]:
+        loop = asyncio.get_running_loop()
+        relayed: list[tuple[float, list[int]]] = []  # (time, clients) of each frame
+        everyone = asyncio.Event()  # every client's state was relayed
+
+        def broadcast(frame: bytes) -> None:
+            states = decode_awareness(parse_frame(frame).payload)
+            relayed.append((loop.time(), [client for client, _, _ in states]))
+            if len(_clients(relayed)) == 120:
+                everyone.set()
+
+        presence = Presence(broadcast, lambda frame: None)
+        people = []
+        for index in range(120):
+
+            async def ignore(*_: object) -> None:
+                return None
+
+            conn = Connection(
+                Identity(index + 1, f"Agent {index}", "h", 1, 1),
+                can_edit=False,
+                wants_ack=False,
+                send_bytes=ignore,
+                close=ignore,
+                queue_limit=1 << 20,
+            )
+            state = json.dumps({"user": {"name": f"Agent {index}"}})
+            people.append((conn, 1000 + index, state))
+            presence.from_client(conn, _payload([(1000 + index, 1, state)]))
+        await asyncio.wait_for(everyone.wait(), 5)
+        relayed.clear()
+        everyone.clear()
+        started = loop.time()
+        for conn, client, state in people:  # fifteen seconds later: all renew at once
+            presence.from_client(conn, _payload([(client, 2, state)]))
+        moved = json.dumps({"user": {"name": "Agent 0"}, "cursor": 42})
+        presence.from_client(people[0][0], _payload([(1000, 3, moved)]))
+        await asyncio.wait_for(everyone.wait(), 10)
+        return relayed, started
+
+    relayed, started = run_async(scenario())
+    first_time, first_clients = relayed[0]
+    assert first_clients == [1000] and first_time - started < 0.2  # the moved caret
+    renewals = [(at, clients) for at, clients in relayed[1:]]
+    assert sorted(c for _, clients in renewals for c in clients) == list(range(1001, 1120))
+    # Spread: no quarter second carries more than an eighth of the backlog (16 at least).
+    per_instant: dict[float, int] = {}
+    for at, clients in renewals:
+        per_instant[round(at, 2)] = per_instant.get(round(at, 2), 0) + len(clients)
+    assert max(per_instant.values()) <= 16
+    assert len(per_instant) >= 6 and renewals[-1][0] - started < 4
+
+
+def _payload(entries: list[tuple[int, int, str]]) -> bytes:
+    return parse_frame(encode_awareness(entries)).payload
+
+
+def _clients(relayed: list[tuple[float, list[int]]]) -> set[int]:
+    return {client for _, clients in relayed for client in clients}

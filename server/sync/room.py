@@ -12,7 +12,6 @@ apply them with `apply_remote*`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 
@@ -22,6 +21,7 @@ from server.sync.connection import Connection
 from server.sync.fanout import Event, FanOut, Kind, LocalFanOut
 from server.sync.held import HeldUpdates
 from server.sync.persistence import NewChange
+from server.sync.presence import Presence
 from server.sync.protocol import (
     EMPTY_UPDATE,
     CloseCode,
@@ -29,10 +29,8 @@ from server.sync.protocol import (
     ProtocolViolation,
     Reader,
     SyncStep,
-    decode_awareness,
     decode_state_vector,
     encode_ack,
-    encode_awareness_frames,
     encode_sync,
     parse_frame,
 )
@@ -43,10 +41,6 @@ log = logging.getLogger("wikimarche.sync")
 
 SERVER_OWNER = 0  # owner id of the server's own Yjs client (server-side edits)
 MERGE_CHUNK = 64  # merge_updates is quadratic: merge small groups only
-# Presence goes out at most this often per room, each frame carrying every state changed
-# since the last: y-websocket clients renew their presence every 15 s, and clients that
-# joined together renew together; 200 of them made 40,000 frames in one second.
-PRESENCE_INTERVAL_S = 0.05
 
 
 class Room:
@@ -81,8 +75,10 @@ class Room:
         self.clocks: dict[int, int] = {}
         self.gaps: dict[int, int] = {}  # client → end of an update Yjs keeps pending
         self.held: HeldUpdates[Connection] = HeldUpdates()  # waiting for what they build on
-        # Awareness client id → (clock, json, owning connection; None: another process's).
-        self.awareness: dict[int, tuple[int, str, Connection | None]] = {}
+        self.presence = Presence(
+            lambda frame: self._broadcast(frame, exclude=None, presence=True),
+            lambda frame: self._publish(Kind.AWARENESS, frame),
+        )
         self.deliveries = 0
         self.failures = 0  # unexpected errors while integrating updates (a bug if ever > 0)
         self._received: list[tuple[Connection, bytes]] = []  # updates not yet integrated
@@ -90,32 +86,19 @@ class Room:
         self.poisoned = False  # holds a refused update: must be reloaded, never saved
         self._outgoing: list[tuple[bytes, Connection | None]] = []
         self._flush_scheduled = False
-        self._presence_out: dict[int, tuple[int, str]] = {}  # awareness client → state
-        self._presence_due = False
-        self._presence_sent_at = 0.0
 
     # -- connections -------------------------------------------------------------
 
     def join(self, conn: Connection) -> None:
         self.clients.add(conn)
         conn.send(encode_sync(SyncStep.STEP1, self.doc.get_state()))
-        if self.awareness:
-            entries = [(c, clock, text) for c, (clock, text, _) in self.awareness.items()]
-            for frame in encode_awareness_frames(entries):
-                conn.send(frame)
+        for frame in self.presence.frames():
+            conn.send(frame)
 
     def leave(self, conn: Connection) -> None:
         self.integrate_received()  # what a client sent before leaving is kept
         self.clients.discard(conn)
-        gone = [
-            (client, clock + 1, "null")
-            for client, (clock, _, owner) in list(self.awareness.items())
-            if owner is conn
-        ]
-        for client, _, _ in gone:
-            del self.awareness[client]
-        if gone:
-            self._queue_presence(gone)
+        self.presence.forget(conn)
 
     # -- incoming frames ---------------------------------------------------------
 
@@ -138,10 +121,9 @@ class Room:
                 self._write(conn, frame.payload)
                 self._ack_resync(conn)
         elif frame.type == FrameType.AWARENESS:
-            self._awareness(conn, frame.payload)
-        elif frame.type == FrameType.QUERY_AWARENESS and self.awareness:
-            entries = [(c, clock, text) for c, (clock, text, _) in self.awareness.items()]
-            for reply in encode_awareness_frames(entries):
+            self.presence.from_client(conn, frame.payload)
+        elif frame.type == FrameType.QUERY_AWARENESS:
+            for reply in self.presence.frames():
                 conn.send(reply)
 
     def _queue_received(self, conn: Connection, update: bytes) -> None:
@@ -429,79 +411,7 @@ class Room:
 
     def apply_remote_awareness(self, message: bytes) -> None:
         """Presence of clients connected to another process (an awareness frame)."""
-        accepted = []
-        for client, clock, text in decode_awareness(parse_frame(message).payload):
-            known = self.awareness.get(client)
-            if known is not None and known[2] is not None:
-                continue  # one of our own connections
-            if text == "null":
-                self.awareness.pop(client, None)
-            else:
-                self.awareness[client] = (clock, text, None)
-            accepted.append((client, clock, text))
-        if accepted:
-            for frame in encode_awareness_frames(accepted):
-                self._broadcast(frame, exclude=None, presence=True)
-
-    def _awareness(self, conn: Connection, payload: bytes) -> None:
-        accepted = []
-        for client, clock, text in decode_awareness(payload):
-            known = self.awareness.get(client)
-            if known is not None and known[2] is not conn:
-                continue  # another connection's presence: not this one's to change
-            if text == "null":
-                self.awareness.pop(client, None)
-                accepted.append((client, clock, text))
-                continue
-            presence = self._sanitize_presence(conn, text)
-            if presence is None:
-                continue
-            self.awareness[client] = (clock, presence, conn)
-            accepted.append((client, clock, presence))
-        if accepted:
-            self._queue_presence(accepted)
-
-    def _queue_presence(self, entries: list[tuple[int, int, str]]) -> None:
-        """Send presence changes now, or with the next frame if one went out just before."""
-        for client, clock, text in entries:
-            self._presence_out[client] = (clock, text)
-        if self._presence_due:
-            return
-        self._presence_due = True
-        loop = asyncio.get_running_loop()
-        wait = self._presence_sent_at + PRESENCE_INTERVAL_S - loop.time()
-        if wait > 0:
-            loop.call_later(wait, self._flush_presence)
-        else:
-            loop.call_soon(self._flush_presence)  # changes of this turn go out together
-
-    def _flush_presence(self) -> None:
-        self._presence_due = False
-        self._presence_sent_at = asyncio.get_running_loop().time()
-        entries = [(client, clock, text) for client, (clock, text) in self._presence_out.items()]
-        self._presence_out = {}
-        if entries:
-            # Echoed to the sender too: y-websocket clients reconnect after 30 s of silence.
-            # Frames of a few states each: clients send them back, and other processes
-            # take our frames as they take a client's.
-            for frame in encode_awareness_frames(entries):
-                self._broadcast(frame, exclude=None, presence=True)
-                self._publish(Kind.AWARENESS, frame)
-
-    @staticmethod
-    def _sanitize_presence(conn: Connection, text: str) -> str | None:
-        """Parse a presence state and pin its displayed name to the signed-in user."""
-        try:
-            state = json.loads(text)
-        except ValueError:
-            return None
-        if not isinstance(state, dict):
-            return None
-        user = state.get("user")
-        if isinstance(user, dict):
-            user["name"] = conn.identity.user_name
-            user["id"] = conn.identity.user_id
-        return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        self.presence.from_process(message)
 
     # -- outgoing ----------------------------------------------------------------
 

@@ -250,8 +250,10 @@ def _read_update(data: bytes) -> UpdateShape:
         for run_start, _ in client_runs:
             needs[client] = max(needs.get(client, 0), run_start)
     for client, clock in refs:
-        client_runs = runs.get(client, [])
-        if not any(s <= clock < e for s, e in client_runs):
+        for run_start, run_end in runs.get(client, ()):
+            if run_start <= clock < run_end:
+                break  # refers to a struct of this very update
+        else:
             needs[client] = max(needs.get(client, 0), clock + 1)
     return UpdateShape(ranges, needs)
 
