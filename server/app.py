@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.routing import Mount, WebSocketRoute
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from server import cluster
@@ -52,7 +52,7 @@ from server.mail import Mailer
 from server.notifier import Notifier
 from server.security.ratelimit import Limiter, limiter_factory
 from server.settings import Settings
-from server.sync.endpoint import DocumentSocket
+from server.sync.endpoint import DocumentSocket, DocumentSocketRoute
 from server.sync.fanout import fanout_for, installation_prefix
 from server.sync.rooms import RoomManager
 from server.sync.writer import ChangeWriter
@@ -182,11 +182,11 @@ def create_app(settings: Settings) -> Starlette:
     )
     routes = [
         *build_routes(ROUTE_TABLES),
-        WebSocketRoute("/ws/documents/{document_id}", socket.handle),
         Mount("/static/editor", app=StaticFiles(directory=EDITOR_DIST, check_dir=False)),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.services = services
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(DocumentSocketRoute, handle=socket.handle)  # outermost of ours
     return app

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.sync.connection import Connection, Identity
@@ -27,6 +28,26 @@ log = logging.getLogger("wikimarche.sync")
 # Frames read in a row from one connection, at most, before other connections run. The
 # document updates among them are integrated together (merged) once the loop yields.
 YIELD_EVERY = 64
+
+
+PATH_PREFIX = "/ws/documents/"
+
+
+class DocumentSocketRoute:
+    """ASGI middleware owning `/ws/documents/{document_id}`: those handshakes go straight to
+    the endpoint, not through the HTTP middleware and the router's list of page and API
+    routes (a reconnecting office opens hundreds at once). Everything else passes on."""
+
+    def __init__(self, app: ASGIApp, handle: Callable[[WebSocket], Awaitable[None]]) -> None:
+        self.app = app
+        self.handle = handle
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"].startswith(PATH_PREFIX):
+            scope["path_params"] = {"document_id": scope["path"][len(PATH_PREFIX) :]}
+            await self.handle(WebSocket(scope, receive, send))
+            return
+        await self.app(scope, receive, send)
 
 
 @dataclass(frozen=True)
