@@ -60,6 +60,8 @@ async def _measure(db_path: Path, document_id: int, repeat: int) -> dict[str, An
             checkpoint_bytes = len(stored.checkpoint or b"")
             state_bytes = len(state)
             manager.rooms.clear()
+        del stored, room, state
+        room_mb = await _room_memory(store, document_id)
     finally:
         await db.close()
     return {
@@ -69,9 +71,37 @@ async def _measure(db_path: Path, document_id: int, repeat: int) -> dict[str, An
         "tail_changes": tail,
         "checkpoint_bytes": checkpoint_bytes,
         "state_bytes": state_bytes,
+        "room_mb": room_mb,
         "note": "server_side_ms = RoomManager.open (DB read + apply) + full-state encode; "
         "open_ms includes a second DB read (RoomManager reads the log itself)",
     }
+
+
+def _settled_rss() -> int:
+    """RSS once garbage is collected and freed heap pages are given back to the system."""
+    import ctypes
+    import gc
+    import os
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: RSS keeps what the allocator holds
+        pass
+    return procfs.rss_bytes(os.getpid())
+
+
+async def _room_memory(store: Any, document_id: int) -> float:
+    """What an open room holds: the RSS it adds once loading's temporaries are freed."""
+    from server.sync.rooms import RoomManager
+    from server.sync.writer import ChangeWriter
+
+    before = _settled_rss()
+    manager = RoomManager(store, ChangeWriter(store), checkpoint_every=10**9)
+    room = await manager.open(document_id)
+    after = _settled_rss()
+    assert manager.rooms[document_id] is room  # still open while measured
+    return round((after - before) / 2**20, 2)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -82,7 +82,14 @@ def evaluate(records: Sequence[Record]) -> list[Target]:
     )
     idle = _find(records, "idle1000", "ours")
     out.append(_limit("idle small room < 200 KB", idle.value if idle else None, 200, "KB"))
-    out.append(_limit("automerge-paper room ≤ 3 MB", extra.get("room_rss_mb"), 3, "MB"))
+    out.append(
+        _limit(
+            "automerge-paper room ≤ 3 MB",
+            coldload.get("room_mb"),
+            3,
+            f"MB (server RSS with it open, minus before: {extra.get('room_rss_mb', '–')} MB)",
+        )
+    )
 
     ceiling = _find(records, "ceiling", "ours")
     out.append(
