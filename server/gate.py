@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from starlette.websockets import WebSocket
@@ -11,6 +10,7 @@ from roles import Action, can
 from roles.workflow import may_edit
 from server.db import members
 from server.db.admission import NOT_SIGNED_IN, Outcome, SocketAccess, socket_access
+from server.gather import GatheredReads
 from server.http.routing import SESSION_COOKIE
 from server.security.tokens import token_hash
 from server.sync.connection import Identity
@@ -27,58 +27,18 @@ def origin_checker(services: Any) -> Any:
     return origin_ok
 
 
-class AdmissionReads:
-    """Admission reads gathered: while one is running, the connections arriving wait for
-    the next, which admits them all at once (a reconnecting office costs a few reads, not
-    two per socket). A lone connection is read at once."""
-
-    MAX_BATCH = 500
-
-    def __init__(self, db: Any) -> None:
-        self.db = db
-        self._waiting: dict[tuple[str, int], list[asyncio.Future[Outcome]]] = {}
-        self._reading: asyncio.Task[None] | None = None
-
-    async def outcome(self, token_hash: str, document_id: int) -> Outcome:
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault((token_hash, document_id), []).append(future)
-        self._next()
-        return await future
-
-    def _next(self) -> None:
-        if self._reading is not None or not self._waiting:
-            return
-        keys = list(self._waiting)[: self.MAX_BATCH]
-        batch = {key: self._waiting.pop(key) for key in keys}
-        self._reading = asyncio.get_running_loop().create_task(self._read(batch))
-
-    async def _read(self, batch: dict[tuple[str, int], list[asyncio.Future[Outcome]]]) -> None:
-        try:
-            outcomes = await socket_access(self.db, batch)
-        except Exception as exc:
-            for futures in batch.values():
-                for future in futures:
-                    if not future.done():
-                        future.set_exception(exc)
-        else:
-            for key, futures in batch.items():
-                for future in futures:
-                    if not future.done():
-                        future.set_result(outcomes[key])
-        finally:
-            self._reading = None
-            self._next()
-
-
 def admitter(services: Any) -> Any:
-    reads = AdmissionReads(services.db)
+    # Admissions arriving together are read together (two queries for a whole burst).
+    reads: GatheredReads[tuple[str, int], Outcome] = GatheredReads(
+        lambda keys: socket_access(services.db, keys)
+    )
 
     async def admit(websocket: WebSocket, document_id: int) -> Admission | int:
         cookie = websocket.cookies.get(SESSION_COOKIE)
         if not cookie or len(cookie) > 200:
             return CloseCode.NOT_SIGNED_IN
         hashed = token_hash(cookie)
-        access = await reads.outcome(hashed, document_id)
+        access = await reads.get((hashed, document_id))
         if access == NOT_SIGNED_IN:
             return CloseCode.NOT_SIGNED_IN
         if not isinstance(access, SocketAccess):

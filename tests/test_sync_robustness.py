@@ -316,3 +316,41 @@ def test_old_checkpoints_are_pruned_and_the_document_still_loads(server, make_us
     kept, total = server.db_call(scenario)
     assert kept == [4, 5] and total == 2
     assert claire.document_text(doc_id) == "Texte de référence."
+
+
+def test_rooms_loaded_together_each_get_their_own_checkpoint_and_tail(server, make_user):
+    """A reconnecting office opens many rooms at once, read in one go: each gets its own
+    checkpoint and the changes after it, never another document's."""
+    claire = make_user()
+    tender = claire.create_tender()["id"]
+    ids = [claire.create_document(tender) for _ in range(4)]
+    texts = {}
+
+    async def scenario(db):
+        from server.sync.persistence import NewChange
+
+        log = SqlChangeLog(db)
+        for index, doc_id in enumerate(ids[:3]):
+            doc = Doc()
+            fragment = doc.get("content", type=XmlFragment)
+            versions.write_blocks(fragment, [versions.paragraph(f"Pièce {index} : début.")])
+            first = await log.append([NewChange(doc_id, None, 0, doc.get_update())])
+            if index < 2:  # a checkpoint, then a change after it
+                await log.save_checkpoint(doc_id, first[0], doc.get_update())
+            state = doc.get_state()
+            versions.write_blocks(fragment, [versions.paragraph(f"Pièce {index} : suite.")])
+            await log.append([NewChange(doc_id, None, 0, doc.get_update(state))])
+            texts[doc_id] = versions.render_text(versions.read_blocks(fragment))
+        together = await log.load_many([*ids, 999_999])
+        alone = {doc_id: await log.load(doc_id) for doc_id in ids}
+        return together, alone
+
+    together, alone = server.db_call(scenario)
+    for doc_id in ids:
+        doc = together[doc_id].replay(doc_id)
+        read = versions.render_text(versions.read_blocks(doc.get("content", type=XmlFragment)))
+        assert read == texts.get(doc_id, "")
+        assert together[doc_id] == alone[doc_id]
+    assert together[ids[0]].checkpoint is not None and len(together[ids[0]].changes) == 1
+    assert together[ids[2]].checkpoint is None and len(together[ids[2]].changes) == 2
+    assert together[999_999].changes == [] and together[999_999].checkpoint is None

@@ -11,8 +11,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Select,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    values,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from server.db.appender import INSERT
@@ -30,18 +43,36 @@ def _merged(state: bytes, stored: StoredDocument, document_id: int) -> bytes:
 
 LOCK_SPACE = 0x574D  # first key of our advisory locks ("WM")
 
-# Every room load runs these two; built once (a reconnecting office loads many rooms).
-_NEWEST_CHECKPOINT = (
-    select(checkpoints.c.upto_change_id, checkpoints.c.state)
-    .where(checkpoints.c.document_id == bindparam("document_id"))
-    .order_by(checkpoints.c.upto_change_id.desc())
-    .limit(1)
+# Room loads run these two, for all the documents opened together; built once.
+_newer = checkpoints.alias("newer")
+_NEWEST_CHECKPOINTS = select(
+    checkpoints.c.document_id, checkpoints.c.upto_change_id, checkpoints.c.state
+).where(
+    checkpoints.c.document_id.in_(bindparam("ids", expanding=True)),
+    checkpoints.c.upto_change_id
+    == select(func.max(_newer.c.upto_change_id))
+    .where(_newer.c.document_id == checkpoints.c.document_id)
+    .scalar_subquery(),
 )
-_CHANGES_AFTER = (
-    select(changes.c.id, changes.c.data)
-    .where(changes.c.document_id == bindparam("document_id"), changes.c.id > bindparam("after"))
-    .order_by(changes.c.id)
-)
+
+
+def _changes_after(after: dict[int, int]) -> Select[Any]:
+    """The changes of each document after its checkpoint, in order (an index range each)."""
+    # A CTE: SQLite has no `(VALUES …) AS t (cols)` alias.
+    wanted = (
+        values(column("document_id", Integer), column("after", BigInteger), name="wanted")
+        .data(sorted(after.items()))
+        .cte("wanted")
+    )
+    return (
+        select(changes.c.document_id, changes.c.id, changes.c.data)
+        .select_from(wanted)
+        .join(
+            changes,
+            (changes.c.document_id == wanted.c.document_id) & (changes.c.id > wanted.c.after),
+        )
+        .order_by(changes.c.document_id, changes.c.id)
+    )
 
 
 class SqlChangeLog:
@@ -91,25 +122,34 @@ class SqlChangeLog:
         return list(range(last - len(rows) + 1, last + 1))
 
     async def load(self, document_id: int) -> StoredDocument:
+        return (await self.load_many([document_id]))[document_id]
+
+    async def load_many(self, document_ids: Sequence[int]) -> dict[int, StoredDocument]:
+        """Several documents' checkpoints and tails, in two queries for all."""
         async with self.db.read() as conn:
-            return await self._load(conn, document_id)
+            return await self._load_many(conn, document_ids)
 
     async def _load(self, conn: AsyncConnection, document_id: int) -> StoredDocument:
-        stored = StoredDocument()
-        row = (await conn.execute(_NEWEST_CHECKPOINT, {"document_id": document_id})).first()
-        if row is not None:
-            stored.checkpoint_upto = int(row[0])
-            stored.checkpoint = bytes(row[1])
+        return (await self._load_many(conn, [document_id]))[document_id]
+
+    async def _load_many(
+        self, conn: AsyncConnection, document_ids: Sequence[int]
+    ) -> dict[int, StoredDocument]:
+        loaded = {document_id: StoredDocument() for document_id in document_ids}
+        for document_id, upto, state in await conn.execute(
+            _NEWEST_CHECKPOINTS, {"ids": list(loaded)}
+        ):
+            stored = loaded[document_id]
+            stored.checkpoint_upto = stored.last_change_id = int(upto)
+            stored.checkpoint = bytes(state)
             stored.stored_bytes = len(stored.checkpoint)
-        result = await conn.execute(
-            _CHANGES_AFTER, {"document_id": document_id, "after": stored.checkpoint_upto}
-        )
-        stored.last_change_id = stored.checkpoint_upto
-        for change_id, data in result:
+        after = {document_id: stored.checkpoint_upto for document_id, stored in loaded.items()}
+        for document_id, change_id, data in await conn.execute(_changes_after(after)):
+            stored = loaded[document_id]
             stored.changes.append(bytes(data))
             stored.last_change_id = int(change_id)
             stored.stored_bytes += len(data)
-        return stored
+        return loaded
 
     async def save_checkpoint(self, document_id: int, upto_change_id: int, state: bytes) -> None:
         async with self.db.begin() as conn:

@@ -59,6 +59,10 @@ class ChangeLog(Protocol):
 
     async def load(self, document_id: int) -> StoredDocument: ...
 
+    async def load_many(self, document_ids: Sequence[int]) -> dict[int, StoredDocument]:
+        """Several documents at once (the rooms a reconnecting office opens together)."""
+        ...
+
     async def save_checkpoint(
         self, document_id: int, upto_change_id: int, state: bytes
     ) -> None: ...

@@ -129,6 +129,12 @@ def write_var_uint(value: int) -> bytes:
 
 def parse_frame(data: bytes) -> Frame:
     """Validate one incoming frame; raise ProtocolViolation on anything malformed."""
+    if data[:2] == _SYNC_UPDATE:  # what typing sends: no enum lookups on this path
+        reader = Reader(data, 2)
+        payload = reader.var_bytes()
+        _expect_end(reader)
+        _check_update_header(payload)
+        return Frame(FrameType.SYNC, SyncStep.UPDATE, payload)
     reader = Reader(data)
     try:
         kind = FrameType(reader.var_uint())
@@ -154,6 +160,9 @@ def parse_frame(data: bytes) -> Frame:
     if kind == FrameType.QUERY_AWARENESS:
         return Frame(kind, None, b"")
     raise ProtocolViolation("clients may not send this message type")
+
+
+_SYNC_UPDATE = bytes([FrameType.SYNC, SyncStep.UPDATE])
 
 
 def _expect_end(reader: Reader) -> None:

@@ -19,9 +19,12 @@ from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pycrdt import Doc
+
+from server.gather import GatheredReads
 from server.sync.connection import Connection
 from server.sync.fanout import CONTROL, Event, FanOut, Kind, LocalFanOut
-from server.sync.persistence import ChangeLog
+from server.sync.persistence import ChangeLog, StoredDocument
 from server.sync.protocol import EMPTY_UPDATE, CloseCode
 from server.sync.room import Room
 from server.sync.writer import ChangeWriter
@@ -63,6 +66,10 @@ class RoomManager:
         fanout: FanOut | None = None,
     ) -> None:
         self.store = store
+        # Rooms opened together are read together (a reconnecting office opens dozens).
+        self._loads: GatheredReads[int, StoredDocument] = GatheredReads(
+            store.load_many, max_batch=100
+        )
         self.writer = writer
         self.grace_seconds = grace_seconds
         self.checkpoint_every = checkpoint_every
@@ -88,6 +95,9 @@ class RoomManager:
         self.access_epoch = 0
 
     async def start(self) -> None:
+        # pycrdt imports its async backend when the first Doc is made: here, not while the
+        # first clients of the day wait for their document.
+        Doc()
         await self.fanout.start(self._control, self._gap)
 
     def _lock(self, document_id: int) -> asyncio.Lock:
@@ -133,7 +143,7 @@ class RoomManager:
         self._subscribed.add(document_id)
 
     async def _load(self, document_id: int) -> Room:
-        stored = await self.store.load(document_id)
+        stored = await self._loads.get(document_id)
         room = Room(
             document_id,
             stored.replay(document_id),
