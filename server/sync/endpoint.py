@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.sync.connection import Connection, Identity
@@ -33,19 +33,30 @@ YIELD_EVERY = 64
 PATH_PREFIX = "/ws/documents/"
 
 
+class FrameSocket(WebSocket):
+    """A Starlette WebSocket whose frames skip its per-message state checks: the handshake
+    and the close go through them, frames (the hot path) straight to the server."""
+
+    async def send_frame(self, data: bytes) -> None:
+        await self._send({"type": "websocket.send", "bytes": data})
+
+    async def receive_message(self) -> Message:
+        return await self._receive()
+
+
 class DocumentSocketRoute:
     """ASGI middleware owning `/ws/documents/{document_id}`: those handshakes go straight to
     the endpoint, not through the HTTP middleware and the router's list of page and API
     routes (a reconnecting office opens hundreds at once). Everything else passes on."""
 
-    def __init__(self, app: ASGIApp, handle: Callable[[WebSocket], Awaitable[None]]) -> None:
+    def __init__(self, app: ASGIApp, handle: Callable[[FrameSocket], Awaitable[None]]) -> None:
         self.app = app
         self.handle = handle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"].startswith(PATH_PREFIX):
             scope["path_params"] = {"document_id": scope["path"][len(PATH_PREFIX) :]}
-            await self.handle(WebSocket(scope, receive, send))
+            await self.handle(FrameSocket(scope, receive, send))
             return
         await self.app(scope, receive, send)
 
@@ -89,7 +100,7 @@ class DocumentSocket:
         self.queue_limit = queue_limit
         self.max_frame_bytes = max_frame_bytes
 
-    async def handle(self, websocket: WebSocket) -> None:
+    async def handle(self, websocket: FrameSocket) -> None:
         if not self.origin_ok(websocket):
             # Not accepted: the browser sees a failed handshake (HTTP 403).
             await websocket.close(code=CloseCode.FORBIDDEN)
@@ -108,11 +119,8 @@ class DocumentSocket:
         await self._serve(websocket, document_id, verdict, epoch)
 
     async def _serve(
-        self, websocket: WebSocket, document_id: int, admission: Admission, epoch: int
+        self, websocket: FrameSocket, document_id: int, admission: Admission, epoch: int
     ) -> None:
-        async def send_bytes(data: bytes) -> None:
-            await websocket.send_bytes(data)
-
         async def close(code: int, reason: str) -> None:
             await websocket.close(code=code, reason=reason[:100])
 
@@ -121,7 +129,7 @@ class DocumentSocket:
             can_edit=admission.can_edit,
             role=admission.role,
             wants_ack=websocket.query_params.get("ack") == "1",
-            send_bytes=send_bytes,
+            send_bytes=websocket.send_frame,
             close=close,
             queue_limit=self.queue_limit,
         )
@@ -158,11 +166,11 @@ class DocumentSocket:
                 self._background.add(task)
                 task.add_done_callback(self._background.discard)
 
-    async def _receive_loop(self, websocket: WebSocket, room: Room, conn: Connection) -> None:
+    async def _receive_loop(self, websocket: FrameSocket, room: Room, conn: Connection) -> None:
         frames = 0
         while not conn.closed:
             try:
-                message = await websocket.receive()
+                message = await websocket.receive_message()
             except (WebSocketDisconnect, RuntimeError):
                 return
             if message["type"] == "websocket.disconnect":
