@@ -113,8 +113,9 @@ def evaluate(records: Sequence[Record]) -> list[Target]:
         )
     )
     stored = extra.get("storage_stopped") or {}
-    rows = stored.get("change_rows") or 0
-    whole = f", whole DB file {stored['db_file_bytes'] / rows:,.0f} B" if rows else ""
+    # Results before 2026-11-30 stored one row per keystroke and did not record the count.
+    keystrokes = extra.get("keystrokes") or stored.get("change_rows") or 0
+    whole = f", whole DB file {stored['db_file_bytes'] / keystrokes:,.0f} B" if keystrokes else ""
     out.append(
         _limit(
             "≤ 60 bytes per keystroke on disk (change log table + index)",

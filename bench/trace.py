@@ -87,14 +87,15 @@ async def _ours_after_replay(
     # of the commit rate.
     out["committed_updates_per_s"] = result.get("end_to_end_edits_per_s")
     storage = out["storage_running"]
-    if storage["change_rows"]:
-        out["update_bytes_per_keystroke"] = round(
-            storage["change_bytes"] / storage["change_rows"], 1
-        )
+    keystrokes = result.get("edits_sent") or 0
+    out["keystrokes"] = keystrokes
+    if keystrokes:
+        # Per keystroke typed, not per row: the updates a client sent in a row are stored
+        # as one row (`Room.integrate_received`).
+        out["keystrokes_per_row"] = round(keystrokes / max(1, storage["change_rows"]), 1)
+        out["update_bytes_per_keystroke"] = round(storage["change_bytes"] / keystrokes, 1)
         # On disk: the change log's pages (rows, record overhead, index) per keystroke.
-        out["bytes_per_keystroke"] = round(
-            storage["changes_table_disk_bytes"] / storage["change_rows"], 1
-        )
+        out["bytes_per_keystroke"] = round(storage["changes_table_disk_bytes"] / keystrokes, 1)
     out["graceful_stop"] = await asyncio.to_thread(server.stop)
     out["storage_stopped"] = server.storage(doc_id)
     out["coldload"] = await _coldload(server, doc_id)
