@@ -48,9 +48,6 @@ class Presence:
         self._renewals: dict[int, tuple[int, str]] = {}  # oldest first
         self._renewal_due = False
 
-    def __bool__(self) -> bool:
-        return bool(self.states)
-
     def frames(self) -> list[bytes]:
         """Every state, for a client that just joined or asked."""
         entries = [(c, clock, text) for c, (clock, text, _) in self.states.items()]

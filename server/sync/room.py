@@ -1,12 +1,13 @@
 """A Room: the live, in-memory session of one Document.
 
-It holds the document's `pycrdt.Doc`, the awareness states of its clients and the set of
-connections. Incoming updates are checked (role, client-ID ownership, size), applied,
-handed to the change writer, and broadcast only from the writer's commit callback: what a
-client is shown is already on disk. Each broadcast is encoded once and queued on every
-connection; no task is created per message. Committed updates and presence are also
-published to the other server processes (`server.sync.fanout`), whose copies of the room
-apply them with `apply_remote*`.
+It holds the document's `pycrdt.Doc`, its clients' presence (`server.sync.presence`) and the
+set of connections. Incoming updates are queued and integrated once the frames already
+received have been read, those one client sent in a row merged into one write; each is
+checked (role, client-ID ownership, size), applied, handed to the change writer, and
+broadcast only from the writer's commit callback: what a client is shown is already on
+disk. Each broadcast is encoded once and queued on every connection; no task is created per
+message. Committed updates and presence are also published to the other server processes
+(`server.sync.fanout`), whose copies of the room apply them with `apply_remote*`.
 """
 
 from __future__ import annotations

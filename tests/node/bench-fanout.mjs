@@ -60,6 +60,23 @@ function insertedStrings (update) {
 }
 
 /**
+ * The markers an update carries, decoded once per distinct update: every member of a room
+ * receives the same bytes, and decoding them again in each of 200 readers made the
+ * generator's own bookkeeping, not the clients' work (applying the update), dominate.
+ */
+const markerCache = new Map()
+function markersIn (update) {
+  const key = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString('latin1')
+  let marks = markerCache.get(key)
+  if (marks === undefined) {
+    if (markerCache.size > 20000) markerCache.clear()
+    marks = parseMarkers(insertedStrings(update))
+    markerCache.set(key, marks)
+  }
+  return marks
+}
+
+/**
  * Record the first time each member sees each marker typed by another member: when the
  * update carrying it has been applied (the doc's 'update' event fires at the end of the
  * transaction that integrated it, like observeDeep).
@@ -69,7 +86,7 @@ function observeMarkers (members, seen) {
     m.client.doc.on('update', (update, origin) => {
       if (origin !== m.client.provider) return // local edits
       const t = nowMs()
-      for (const mark of parseMarkers(insertedStrings(update))) {
+      for (const mark of markersIn(update)) {
         if (mark.room !== m.room || mark.editor === m.index) continue
         const perMarker = seen.get(mark.key)
         if (perMarker && !perMarker.has(m.index)) perMarker.set(m.index, t - mark.ts)
