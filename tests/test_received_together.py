@@ -9,6 +9,8 @@ update in the group changes nothing.
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from pycrdt import Doc, Text
@@ -141,5 +143,36 @@ def test_fuzzed_frames_received_together_are_refused_or_written_never_crash(tmp_
         room.flush()
         assert "toujours vivant" in str(room.room.doc.get("notes", type=Text))
         room.room.doc.get_update()  # the document can still be encoded
+    finally:
+        room.close()
+
+
+def test_a_corrupted_keystroke_among_good_ones_never_reaches_yrs_unchecked(tmp_path):
+    """Real keystrokes with one of them corrupted (1–3 bytes), fed together: yrs merges only
+    updates our reader accepted, and whatever comes of it the room keeps working."""
+    room = InProcessRoom(tmp_path)
+    rng = random.Random(20261130)
+    outcomes = {"accepted": 0, "refused": 0}
+    try:
+        for _ in range(300):
+            client = Doc()
+            updates = _typist(client)
+            _type(client, "Prix révisé 😀 ")
+            group = list(updates)
+            index = rng.randrange(len(group))
+            corrupted = bytearray(group[index])
+            for _ in range(rng.randint(1, 3)):
+                corrupted[rng.randrange(len(corrupted))] = rng.randrange(256)
+            group[index] = bytes(corrupted)
+            outcomes[room.feed_together(_frames(group))] += 1
+        room.flush()
+        assert outcomes["refused"] and outcomes["accepted"]
+        client = Doc()
+        updates = _typist(client)
+        _type(client, "toujours vivant")
+        assert room.feed_together(_frames(updates)) == "accepted"
+        room.flush()
+        assert "toujours vivant" in str(room.room.doc.get("notes", type=Text))
+        room.room.doc.get_update()
     finally:
         room.close()
