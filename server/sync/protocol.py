@@ -90,24 +90,8 @@ class Reader:
         return len(self.data) - self.pos
 
     def var_uint(self) -> int:
-        data, pos = self.data, self.pos
-        if pos < len(data) and data[pos] < 0x80:  # one byte: most clocks, lengths, kinds
-            self.pos = pos + 1
-            return data[pos]
-        # Several bytes (client ids take 7 or 8): locals only, this runs per struct.
-        value = shift = 0
-        end = min(len(data), pos + MAX_VARINT_BYTES)
-        while pos < end:
-            byte = data[pos]
-            pos += 1
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                self.pos = pos
-                return value
-            shift += 7
-        if pos >= len(data):
-            raise ProtocolViolation("truncated integer")
-        raise ProtocolViolation("integer too long")
+        value, self.pos = read_var_uint(self.data, self.pos)
+        return value
 
     def var_bytes(self) -> bytes:
         length = self.var_uint()
@@ -116,6 +100,25 @@ class Reader:
         start = self.pos
         self.pos += length
         return self.data[start : self.pos]
+
+
+def read_var_uint(data: bytes, pos: int) -> tuple[int, int]:
+    """The varint at `pos` of `data`, and the position after it."""
+    if pos < len(data) and data[pos] < 0x80:  # one byte: most clocks, lengths, kinds
+        return data[pos], pos + 1
+    # Several bytes (client ids take 5 to 8): locals only, this runs for every struct.
+    value = shift = 0
+    end = min(len(data), pos + MAX_VARINT_BYTES)
+    while pos < end:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
+    if pos >= len(data):
+        raise ProtocolViolation("truncated integer")
+    raise ProtocolViolation("integer too long")
 
 
 def write_var_uint(value: int) -> bytes:

@@ -35,7 +35,7 @@ from server.sync.protocol import (
     encode_sync,
     parse_frame,
 )
-from server.sync.updates import UpdateShape, read_update, written_ranges
+from server.sync.updates import UpdateShape, combined_ranges, read_update, written_ranges
 from server.sync.writer import ChangeWriter, now_ms
 
 log = logging.getLogger("wikimarche.sync")
@@ -243,13 +243,7 @@ class Room:
         never asked to parse bytes our reader refused. Otherwise they go one by one.
         """
         shapes = [read_update(update) for update in updates]
-        ranges: dict[int, tuple[int, int]] = {}
-        for shape in shapes:
-            for client, (first, end) in shape.ranges.items():
-                known = ranges.get(client)
-                ranges[client] = (
-                    (min(first, known[0]), max(end, known[1])) if known else (first, end)
-                )
+        ranges = combined_ranges(shapes)
         self._check_writable(conn, sum(map(len, updates)))
         self._check_owner(conn, ranges)
         if not self._fit_in_turn(shapes):

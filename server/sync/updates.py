@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.sync.protocol import MAX_VARINT_BYTES, CloseCode, ProtocolViolation, Reader
+from server.sync.protocol import CloseCode, ProtocolViolation, Reader, read_var_uint
 
 # Content kinds (Yjs `getRef()`) and their clock length.
 _GC, _DELETED, _JSON, _BINARY, _STRING, _EMBED, _FORMAT, _TYPE, _ANY, _DOC, _SKIP = (
@@ -140,23 +140,6 @@ def _content_length(reader: Reader, ref: int) -> int:
     raise _bad("unknown content type")
 
 
-def _uint(data: bytes, pos: int) -> tuple[int, int]:
-    """A varint at `pos` of `data` and the position after it (IndexError if truncated)."""
-    byte = data[pos]
-    if byte < 0x80:
-        return byte, pos + 1
-    value, shift, end = byte & 0x7F, 7, pos + MAX_VARINT_BYTES
-    pos += 1
-    while pos < end:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
-    raise ProtocolViolation("integer too long")
-
-
 @dataclass(frozen=True, slots=True)
 class UpdateShape:
     """What an update writes and what it builds on."""
@@ -177,8 +160,8 @@ def read_update(update: bytes) -> UpdateShape:
 
 
 def _read_update(data: bytes) -> UpdateShape:
-    # The walk runs for every update received: varints are read inline where one byte is
-    # the common case (kinds, clocks, lengths), and with `_uint` for client ids.
+    # The walk runs for every update received: the position is kept in a local, and the
+    # common struct (typed text after an origin) is read without leaving this loop.
     ranges: dict[int, tuple[int, int]] = {}
     runs: dict[int, list[tuple[int, int]]] = {}  # client → [start, end) runs of content
     refs: list[tuple[int, int]] = []  # ids the structs refer to (origins, parents)
@@ -187,11 +170,11 @@ def _read_update(data: bytes) -> UpdateShape:
     groups = _count(reader)
     pos = reader.pos
     for _ in range(groups):
-        structs, pos = _uint(data, pos)
+        structs, pos = read_var_uint(data, pos)
         if structs > size - pos:
             raise _bad("count larger than the update")
-        client, pos = _uint(data, pos)
-        start, pos = _uint(data, pos)
+        client, pos = read_var_uint(data, pos)
+        start, pos = read_var_uint(data, pos)
         clock = run_start = start
         client_runs = runs.setdefault(client, [])
         for _ in range(structs):
@@ -201,25 +184,25 @@ def _read_update(data: bytes) -> UpdateShape:
             if ref == _SKIP:  # content left out: what follows needs it
                 if clock > run_start:
                     client_runs.append((run_start, clock))
-                length, pos = _uint(data, pos)
+                length, pos = read_var_uint(data, pos)
                 clock += length
                 run_start = clock
                 continue
             if ref == _GC:
-                length, pos = _uint(data, pos)
+                length, pos = read_var_uint(data, pos)
                 clock += length
                 continue
             if info & 0x80:  # left origin id
-                other, pos = _uint(data, pos)
-                other_clock, pos = _uint(data, pos)
+                other, pos = read_var_uint(data, pos)
+                other_clock, pos = read_var_uint(data, pos)
                 refs.append((other, other_clock))
             if info & 0x40:  # right origin id
-                other, pos = _uint(data, pos)
-                other_clock, pos = _uint(data, pos)
+                other, pos = read_var_uint(data, pos)
+                other_clock, pos = read_var_uint(data, pos)
                 refs.append((other, other_clock))
             if ref == _STRING and info & 0xC0:  # typed text: the common case, inline
                 at = pos
-                length, pos = _uint(data, pos)
+                length, pos = read_var_uint(data, pos)
                 if length > size - pos:
                     raise _bad("declared length exceeds the frame")
                 if data[pos : pos + length].isascii():  # one clock unit per byte
@@ -243,8 +226,7 @@ def _read_update(data: bytes) -> UpdateShape:
         if clock > run_start:
             client_runs.append((run_start, clock))
         if structs:
-            old = ranges.get(client)
-            ranges[client] = (min(start, old[0]), max(clock, old[1])) if old else (start, clock)
+            _widen(ranges, client, start, clock)
     needs: dict[int, int] = {}
     for client, client_runs in runs.items():
         for run_start, _ in client_runs:
@@ -256,6 +238,21 @@ def _read_update(data: bytes) -> UpdateShape:
         else:
             needs[client] = max(needs.get(client, 0), clock + 1)
     return UpdateShape(ranges, needs)
+
+
+def _widen(ranges: dict[int, tuple[int, int]], client: int, start: int, end: int) -> None:
+    """Extend the range of `client` in `ranges` to cover [start, end)."""
+    old = ranges.get(client)
+    ranges[client] = (min(start, old[0]), max(end, old[1])) if old else (start, end)
+
+
+def combined_ranges(shapes: list[UpdateShape]) -> dict[int, tuple[int, int]]:
+    """client → (first clock, end clock) written by any of several updates."""
+    ranges: dict[int, tuple[int, int]] = {}
+    for shape in shapes:
+        for client, (start, end) in shape.ranges.items():
+            _widen(ranges, client, start, end)
+    return ranges
 
 
 def written_ranges(update: bytes) -> dict[int, tuple[int, int]]:

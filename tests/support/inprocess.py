@@ -87,9 +87,7 @@ class InProcessRoom:
 
     async def _feed(self, frame: bytes, can_edit: bool) -> tuple[str, float]:
         if self.conn.closed or self.conn.can_edit != can_edit:
-            self.manager.detach(self.room, self.conn)
-            await self.conn.stop()
-            self.conn = self._connection(can_edit=can_edit)
+            await self._reconnect(can_edit)
         if TRACE is not None:  # the last line names the frame being handled if we crash
             TRACE.write(frame.hex() + "\n")
             TRACE.flush()
@@ -99,10 +97,8 @@ class InProcessRoom:
         except ProtocolViolation as violation:
             self.conn.close(violation.code, violation.reason)
             return "refused", time.thread_time() - started
-        self.room.integrate_received()  # updates are integrated once the frames are read
+        self._integrate()
         took = time.thread_time() - started
-        if self.room.failures:
-            raise AssertionError("an unexpected error while integrating an update")
         if self.conn.closed:
             return "refused", took
         await asyncio.sleep(0)
@@ -125,22 +121,26 @@ class InProcessRoom:
                 self.room.receive(self.conn, frame)
         except ProtocolViolation as violation:
             self.conn.close(violation.code, violation.reason)
-        self.room.integrate_received()
-        if self.room.failures:
-            raise AssertionError("an unexpected error while integrating an update")
+        self._integrate()
         await asyncio.sleep(0)
         return "refused" if self.conn.closed else "accepted"
 
     def feed_together(self, frames: list[bytes]) -> str:
         """Hand several frames over without yielding, then let the room integrate them."""
         if self.conn.closed:
-            self.call(self._reconnect())
+            self.call(self._reconnect(can_edit=True))
         return str(self.call(self._feed_together(frames)))
 
-    async def _reconnect(self) -> None:
+    async def _reconnect(self, can_edit: bool) -> None:
         self.manager.detach(self.room, self.conn)
         await self.conn.stop()
-        self.conn = self._connection(can_edit=True)
+        self.conn = self._connection(can_edit=can_edit)
+
+    def _integrate(self) -> None:
+        """Integrate the updates received (as the room does once the loop yields)."""
+        self.room.integrate_received()
+        if self.room.failures:
+            raise AssertionError("an unexpected error while integrating an update")
 
     async def _flush(self) -> None:
         await self.writer.flush()
