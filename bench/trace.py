@@ -91,7 +91,7 @@ async def _ours_after_replay(
     out["keystrokes"] = keystrokes
     if keystrokes:
         # Per keystroke typed, not per row: the updates a client sent in a row are stored
-        # as one row (`Room.integrate_received`).
+        # as one row (`Intake.integrate_received`).
         out["keystrokes_per_row"] = round(keystrokes / max(1, storage["change_rows"]), 1)
         out["update_bytes_per_keystroke"] = round(storage["change_bytes"] / keystrokes, 1)
         # On disk: the change log's pages (rows, record overhead, index) per keystroke.

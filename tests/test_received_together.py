@@ -1,7 +1,7 @@
 """Updates received together from one client are written as one, and checked one by one.
 
 A fast typist's frames arrive many to a socket read; the room merges the updates of one
-sender read before the event loop yields (`Room.integrate_received`). These tests feed a
+sender read before the event loop yields (`Intake.integrate_received`). These tests feed a
 real room (real SQLite change log) several frames at once, as the endpoint does, and check
 what a user would notice: the text, the acknowledgement, what is stored, and that a bad
 update in the group changes nothing.
@@ -98,7 +98,7 @@ def test_an_update_under_another_clients_id_refuses_the_whole_group(tmp_path):
 
 
 async def _claim(room: InProcessRoom, client_id: int, user_id: int) -> None:
-    room.room.owners[client_id] = user_id
+    room.room.intake.owners[client_id] = user_id
 
 
 def test_an_update_that_builds_on_a_missing_one_waits_and_the_rest_is_written(tmp_path):

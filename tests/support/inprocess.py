@@ -139,7 +139,7 @@ class InProcessRoom:
     def _integrate(self) -> None:
         """Integrate the updates received (as the room does once the loop yields)."""
         self.room.integrate_received()
-        if self.room.failures:
+        if self.room.intake.failures:
             raise AssertionError("an unexpected error while integrating an update")
 
     async def _flush(self) -> None:
