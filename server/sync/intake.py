@@ -69,8 +69,7 @@ class Intake:
         """Keep an update until the frames already received have been read."""
         if update == EMPTY_UPDATE:
             return
-        if not conn.can_edit:
-            raise ProtocolViolation("this role may not edit the document", CloseCode.FORBIDDEN)
+        _check_role(conn)  # refused at once; checked again when written (roles change)
         self._received.append((conn, update))
         if not self._integrate_scheduled:
             self._integrate_scheduled = True
@@ -160,8 +159,7 @@ class Intake:
     # -- checks ----------------------------------------------------------------------
 
     def _check_writable(self, conn: Connection, size: int) -> None:
-        if not conn.can_edit:
-            raise ProtocolViolation("this role may not edit the document", CloseCode.FORBIDDEN)
+        _check_role(conn)
         if self.stored_bytes + size > self.max_document_bytes:
             raise ProtocolViolation("document size limit reached", CloseCode.DOCUMENT_TOO_LARGE)
 
@@ -259,6 +257,11 @@ class Intake:
             for client in ranges:
                 self.owners.setdefault(client, author_id)
         self.stored_bytes += size
+
+
+def _check_role(conn: Connection) -> None:
+    if not conn.can_edit:
+        raise ProtocolViolation("this role may not edit the document", CloseCode.FORBIDDEN)
 
 
 def _merge(updates: list[bytes]) -> bytes:
