@@ -59,7 +59,7 @@ def test_fifty_clients_connecting_at_once_to_an_unloaded_room_are_all_served(
     assert all(a.get("ok") for a in answers), [a for a in answers if not a.get("ok")][:3]
     assert {a["text"] for a in answers} == {"Texte initial. "}
     yjs.call_many([("insert", {"name": n, "index": "end", "text": f"[{n}]"}) for n in names[:10]])
-    yjs.call("wait_equal", names=names, timeout=30000)
+    yjs.call("wait_equal", names=names, timeout=30)
     final = yjs.text("c0")
     assert all(f"[{n}]" in final for n in names[:10])
 
@@ -91,9 +91,9 @@ def test_kill_minus_nine_loses_nothing_a_client_was_shown(server, make_user, add
         missing = [m for m in shown if m not in on_disk]
         assert not missing, f"cycle {cycle}: shown to the reader but not stored: {missing[:5]}"
         server.start()
-        yjs.call("wait_synced", name="writer", timeout=30000)
-        yjs.call("wait_synced", name="reader", timeout=30000)
-        yjs.call("wait_equal", names=["writer", "reader"], timeout=30000)
+        yjs.call("wait_synced", name="writer", timeout=30)
+        yjs.call("wait_synced", name="reader", timeout=30)
+        yjs.call("wait_equal", names=["writer", "reader"], timeout=30)
     final = yjs.text("reader")
     assert all(marker in final for marker in all_markers)
     wait_until(lambda: all(m in claire.document_text(doc_id) for m in all_markers), 15)
@@ -243,7 +243,7 @@ def test_a_writer_cannot_write_under_another_clients_id(server, make_user, add_m
         await client.close()
 
     run_async(victim_again())
-    yjs.call("wait_synced", name="observer", timeout=20000)
+    yjs.call("wait_synced", name="observer", timeout=20)
     yjs.call("wait_text", name="observer", contains="victime-2")
     final = claire.document_text(doc_id)
     assert "victime-1" in final and "victime-2" in final and "FORGÉ" not in final
@@ -277,7 +277,7 @@ def test_clients_aborting_mid_stream_do_not_stop_the_room(server, make_user, yjs
     thread.start()
     yjs.call("burst", name="writer", count=3000, interval_ms=1, prefix="s", timeout=120)
     thread.join()
-    yjs.call("wait_equal", names=["writer", "watcher1", "watcher2"], timeout=60000)
+    yjs.call("wait_equal", names=["writer", "watcher1", "watcher2"], timeout=60)
     text = yjs.text("watcher1")
     assert all(f"s{i} " in text for i in range(3000))
     assert server.process is not None and server.process.poll() is None

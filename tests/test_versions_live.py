@@ -84,7 +84,7 @@ def test_the_zombie_scenario_restored_content_stays_and_offline_typing_is_kept(
     yjs.call("wait_text", name="a", contains="Keep this café")
     for name in ("b", "c", "d"):
         yjs.call("reconnect", name=name)
-    yjs.call("wait_equal", names=["a", "b", "c", "d"], timeout=20000)
+    yjs.call("wait_equal", names=["a", "b", "c", "d"], timeout=20)
     final = yjs.text("a")
     assert "Intro. Keep this café paragraph." in final
     assert "VANDAL" not in final
@@ -117,7 +117,7 @@ def test_restore_during_concurrent_typing_by_five_clients_converges(
     thread.start()
     assert claire.post(f"/api/documents/{doc_id}/restore", json={"version": v1}).status_code == 201
     thread.join()
-    yjs.call("wait_equal", names=names, timeout=30000)
+    yjs.call("wait_equal", names=names, timeout=30)
     final = yjs.text("c0")
     assert "Paragraphe restauré." in final and "Ajout à annuler" not in final
     wait_until(lambda: lines(claire.document_text(doc_id)) == lines(final), 10)

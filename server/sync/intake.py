@@ -7,6 +7,12 @@ client is shown is already on disk. The updates one client sent in a row, read b
 event loop yields, are merged and written as one: one ownership walk, one apply, one
 change-log row and one acknowledgement. An update that builds on structs the document
 lacks waits aside (`server.sync.held`) until they arrive.
+
+What is stored and shown to the other clients is the document's own encoding of what an
+update changed (yrs's update of the transaction), never the sender's bytes. yrs accepts
+some malformed updates that Yjs refuses or reads otherwise — an item whose origin points
+inside itself, say (tests/reliability/test_canonical_updates.py) — and forwarding those
+would leave every open editor apart from what the server holds, for good.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from pycrdt import Doc, merge_updates
+from pycrdt import Doc, TransactionEvent, merge_updates
 
 from server.sync.connection import Connection
 from server.sync.held import HeldUpdates
@@ -31,6 +37,8 @@ MERGE_CHUNK = 64  # merge_updates is quadratic: merge small groups only
 
 # (sender, update, per written client the clock the document holds, change id)
 OnCommitted = Callable[[Connection, bytes, dict[int, int], int], None]
+# (sender, per written client the clock the document holds): an update that changed nothing
+OnUnchanged = Callable[[Connection, dict[int, int]], None]
 
 
 class Intake:
@@ -45,6 +53,7 @@ class Intake:
         stored_bytes: int,
         max_document_bytes: int,
         on_committed: OnCommitted,
+        on_unchanged: OnUnchanged,
     ) -> None:
         self.document_id = document_id
         self.doc = doc
@@ -52,6 +61,9 @@ class Intake:
         self.stored_bytes = stored_bytes
         self.max_document_bytes = max_document_bytes
         self._on_committed = on_committed
+        self._on_unchanged = on_unchanged
+        self._changed: bytes | None = None  # what the last transaction changed, encoded
+        doc.observe(self._record_change)
         # Yjs client id → user id: a connection may only write under its own ids.
         self.owners: dict[int, int] = {doc.client_id: SERVER_OWNER}
         # Yjs client id → a clock below which all its structs are in `doc` (a lower bound,
@@ -192,20 +204,30 @@ class Intake:
 
     # -- applying --------------------------------------------------------------------
 
+    def _record_change(self, event: TransactionEvent) -> None:
+        self._changed = event.update
+
     def _integrate(self, conn: Connection, update: bytes, shape: UpdateShape) -> None:
-        """Apply an update that fits and hand it to the writer."""
+        """Apply an update that fits and hand what it changed to the writer."""
+        self._changed = None
         try:
             self.doc.apply_update(update)
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise ProtocolViolation("update rejected", CloseCode.INVALID_PAYLOAD) from None
+        changed, self._changed = self._changed, None
         state = self._held_clocks(shape.ranges)
         for client in state:
             self.owners[client] = conn.identity.user_id
-        self.stored_bytes += len(update)
-        change = NewChange(self.document_id, conn.identity.user_id, now_ms(), update)
-        self.writer.submit(change, lambda cid: self._on_committed(conn, update, state, cid))
+        if changed is None:
+            # Nothing new (a client resending what the document holds): nothing to store
+            # or show, but the sender still learns, once the writer is done, that it is kept.
+            self.writer.barrier(lambda: self._on_unchanged(conn, state))
+            return
+        self.stored_bytes += len(changed)
+        change = NewChange(self.document_id, conn.identity.user_id, now_ms(), changed)
+        self.writer.submit(change, lambda cid: self._on_committed(conn, changed, state, cid))
 
     def _hold(self, conn: Connection, update: bytes, shape: UpdateShape) -> None:
         log.info("document %s: an update waits for what it builds on", self.document_id)

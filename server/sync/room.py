@@ -68,6 +68,7 @@ class Room:
             stored_bytes=stored_bytes,
             max_document_bytes=max_document_bytes,
             on_committed=self._committed,
+            on_unchanged=self._acknowledge,
         )
         self.presence = Presence(
             lambda frame: self._broadcast(frame, exclude=None, presence=True),
@@ -170,10 +171,13 @@ class Room:
         self.changes_since_checkpoint += 1
         self._queue_broadcast(update, origin)
         self._publish(Kind.UPDATE, update, origin.identity.user_id, change_id)
-        if origin.wants_ack:
-            # Also for a pure deletion (no clock moved): the editor learns it is stored.
-            origin.send(encode_ack(state))
+        # Also for a pure deletion (no clock moved): the editor learns it is stored.
+        self._acknowledge(origin, state)
         self._on_changes(self)
+
+    def _acknowledge(self, origin: Connection, state: dict[int, int]) -> None:
+        if origin.wants_ack:
+            origin.send(encode_ack(state))
 
     def apply_server_update(self, update: bytes, author_id: int | None) -> None:
         """Commit and broadcast an update made by the server itself (restore, import)."""

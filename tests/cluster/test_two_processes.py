@@ -187,7 +187,7 @@ def test_a_room_opened_on_the_second_process_mid_burst_misses_nothing(
         ]
     )
     assert all(a.get("ok") for a in answers), answers
-    yjs.call("wait_equal", names=["writer", "late0", "late1", "late2"], timeout=20000)
+    yjs.call("wait_equal", names=["writer", "late0", "late1", "late2"], timeout=20)
     text = yjs.text("late0")
     assert all(f"writer-{i} " in text for i in range(300))
     wait_until(lambda: lines(claire["b"].document_text(doc_id)) == lines(text), 10)
@@ -229,7 +229,7 @@ def test_fan_out_survives_a_lost_redis_connection(cluster, shared_document, yjs)
         admin.client_kill_filter(_id=client["id"])
     yjs.call("insert", name="a", index="end", text="Pendant. ")
     yjs.call("insert", name="a", index="end", text="Après la coupure.")
-    yjs.call("wait_text", name="b", contains="Après la coupure.", timeout=10000)
+    yjs.call("wait_text", name="b", contains="Après la coupure.", timeout=10)
     yjs.call("wait_equal", names=["a", "b"])
     admin.close()
 
@@ -250,7 +250,7 @@ def test_checkpoints_written_by_both_processes_keep_every_edit(tmp_path, yjs):
             ]
         )
         assert all(a.get("ok") for a in answers), answers
-        yjs.call("wait_equal", names=["a", "b"], timeout=20000)
+        yjs.call("wait_equal", names=["a", "b"], timeout=20)
         expected = yjs.text("a")
         for name in ("a", "b"):
             yjs.call("destroy", name=name)

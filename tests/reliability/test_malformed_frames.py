@@ -339,13 +339,14 @@ def fuzz_over_sockets(server, make_user, add_member, yjs, frames_total: int) -> 
         yjs.call("insert", name="b", index="end", text=f"b{rounds} ")
         rounds += 1
         thread.join(0.2)
-    yjs.call("wait_equal", names=["a", "b"], timeout=30000)
+    yjs.call("wait_equal", names=["a", "b"], timeout=30)
     text = yjs.text("a")
     assert all(f"a{i} " in text and f"b{i} " in text for i in range(rounds))
     assert server.process is not None and server.process.poll() is None
     # The room is not stopped: a fresh client joins and sees everything.
-    yjs.connect("c", server.ws_url, doc_id, claire.ws_headers)
-    yjs.call("wait_equal", names=["a", "c"], timeout=30000)
+    joined = yjs.connect("c", server.ws_url, doc_id, claire.ws_headers)
+    assert joined.get("synced"), joined
+    yjs.call("wait_equal", names=["a", "c"], timeout=30)
     return {
         "frames": sum(s for s, _ in results),
         "sockets_closed": sum(c for _, c in results),
