@@ -21,7 +21,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from pycrdt import Doc, TransactionEvent, merge_updates
+from pycrdt import Doc, Subscription, TransactionEvent, merge_updates
 
 from server.sync.connection import Connection
 from server.sync.held import HeldUpdates
@@ -63,7 +63,9 @@ class Intake:
         self._on_committed = on_committed
         self._on_unchanged = on_unchanged
         self._changed: bytes | None = None  # what the last transaction changed, encoded
-        doc.observe(self._record_change)
+        # Removed by close(): pycrdt keeps the callback on the Rust side, out of sight of
+        # Python's garbage collector, so the Doc and this intake would otherwise never die.
+        self._observer: Subscription | None = doc.observe(self._record_change)
         # Yjs client id → user id: a connection may only write under its own ids.
         self.owners: dict[int, int] = {doc.client_id: SERVER_OWNER}
         # Yjs client id → a clock below which all its structs are in `doc` (a lower bound,
@@ -207,8 +209,16 @@ class Intake:
     def _record_change(self, event: TransactionEvent) -> None:
         self._changed = event.update
 
+    def close(self) -> None:
+        """Stop taking updates: the room is unloaded (a late one is refused, never lost)."""
+        if self._observer is not None:
+            self.doc.unobserve(self._observer)
+            self._observer = None
+
     def _integrate(self, conn: Connection, update: bytes, shape: UpdateShape) -> None:
         """Apply an update that fits and hand what it changed to the writer."""
+        if self._observer is None:
+            raise ProtocolViolation("the document was reloaded", CloseCode.SERVICE_RESTART)
         self._changed = None
         try:
             self.doc.apply_update(update)

@@ -84,6 +84,10 @@ class Room:
         """Bytes of updates the document holds (checked against the size limit)."""
         return self.intake.stored_bytes
 
+    def unload(self) -> None:
+        """Let go of the document once the manager has dropped this room."""
+        self.intake.close()
+
     def integrate_received(self) -> None:
         """Write the updates received and not yet integrated (`Intake.integrate_received`)."""
         self.intake.integrate_received()

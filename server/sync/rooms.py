@@ -116,6 +116,7 @@ class RoomManager:
                     await self.writer.flush()  # what it accepted before is stored
                     self._early[document_id] = []
                     del self.rooms[document_id]
+                    room.unload()
                     room = None
                 if room is None:
                     self._early.setdefault(document_id, [])
@@ -197,6 +198,7 @@ class RoomManager:
             await self._checkpoint(room)
             if not room.clients:
                 del self.rooms[document_id]
+                room.unload()
                 if document_id in self._subscribed:
                     self._subscribed.discard(document_id)
                     await self.fanout.unsubscribe(document_id)
