@@ -3,12 +3,12 @@ documents all day keeps only the rooms in use in memory."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import weakref
 from pathlib import Path
 
 from pycrdt import Text
+from support.live import run_async
 from support.typists import wait_for
 
 from server.db import Database, accounts, tenders
@@ -46,5 +46,5 @@ async def _unload_rooms(data_dir: Path, times: int) -> tuple[int, int]:
 
 
 def test_unloaded_rooms_are_freed(tmp_path):
-    alive, open_rooms = asyncio.run(_unload_rooms(tmp_path, 20))
+    alive, open_rooms = run_async(_unload_rooms(tmp_path, 20))
     assert (alive, open_rooms) == (0, 0)
