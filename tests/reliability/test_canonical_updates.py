@@ -23,8 +23,9 @@ from server.sync.protocol import SyncStep, encode_sync, write_var_uint
 ATTACKER_CLIENT = 4_242_424
 
 
-def _self_referencing_update() -> tuple[bytes, bytes]:
-    """A paragraph, then an insertion whose left origin points inside itself.
+def _self_referencing_update() -> tuple[bytes, bytes, int]:
+    """A paragraph, then an insertion whose left origin points inside itself; and the
+    attacker's clock after the paragraph.
 
     An item's origin is an item that existed before it, so Yjs never writes this; yrs
     integrates it, Yjs throws halfway through applying it.
@@ -32,34 +33,18 @@ def _self_referencing_update() -> tuple[bytes, bytes]:
     doc = Doc(client_id=ATTACKER_CLIENT)
     fragment = doc.get("content", type=XmlFragment)
     fragment.children.append(XmlElement("paragraph", {}, [XmlText("Article 1 – café ")]))
-    base = doc.get_update()
-    end = _clock(doc)
+    base, after_base = doc.get_update(), doc.get_state()
+    end = document_clocks(doc)[ATTACKER_CLIENT]
     text = fragment.children[0].children[0]
     assert isinstance(text, XmlText)
     text.insert(len(text), "prix révisable ")
     del text[0:3]
-    honest = doc.get_update(_state(base))
+    honest = doc.get_update(after_base)
     # The insertion's left origin is the last character before it (clock end - 1).
     origin = bytes([0x84]) + write_var_uint(ATTACKER_CLIENT) + write_var_uint(end - 1)
     assert honest.count(origin) == 1
     inside = bytes([0x84]) + write_var_uint(ATTACKER_CLIENT) + write_var_uint(end + 5)
-    return base, honest.replace(origin, inside)
-
-
-def _state(update: bytes) -> bytes:
-    doc = Doc()
-    doc.apply_update(update)
-    return doc.get_state()
-
-
-def _clock(doc: Doc) -> int:
-    return document_clocks(doc)[ATTACKER_CLIENT]
-
-
-def _clock_of(update: bytes) -> int:
-    doc = Doc()
-    doc.apply_update(update)
-    return _clock(doc)
+    return base, honest.replace(origin, inside), end
 
 
 def test_an_update_yjs_reads_otherwise_leaves_no_editor_apart(server, make_user, add_member, yjs):
@@ -71,7 +56,7 @@ def test_an_update_yjs_reads_otherwise_leaves_no_editor_apart(server, make_user,
     yjs.connect("a", server.ws_url, doc_id, claire.ws_headers)
     yjs.connect("b", server.ws_url, doc_id, claire.ws_headers)
     yjs.call("insert", name="a", index=0, text="Honnête. ")
-    base, bad = _self_referencing_update()
+    base, bad, end = _self_referencing_update()
 
     async def send() -> None:
         client = await PyClient.connect(f"{server.ws_url}/{doc_id}", attacker.ws_headers)
@@ -79,7 +64,7 @@ def test_an_update_yjs_reads_otherwise_leaves_no_editor_apart(server, make_user,
         await client.ws.send(encode_sync(SyncStep.UPDATE, base))
         await client.ws.send(encode_sync(SyncStep.UPDATE, bad))
         # Frames are handled in order: the acknowledgement of `bad` follows that of `base`.
-        await wait_for(lambda: client.acked.get(ATTACKER_CLIENT, 0) > _clock_of(base), 10, "ack")
+        await wait_for(lambda: client.acked.get(ATTACKER_CLIENT, 0) > end, 10, "ack")
         await client.close()
 
     run_async(send())
