@@ -59,7 +59,11 @@ class Connection:
         self._presence: deque[bytes] = deque()
         self._queued_bytes = 0
         self._queue_limit = queue_limit
-        self._ready = asyncio.Event()
+        # The sender task sleeps on this future while both queues are empty. A bare future
+        # of the loop, not an asyncio.Event: each Event.wait() looks the running loop up
+        # again, a getpid() system call per wake-up on Python 3.11.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
         self.closed = False
@@ -71,7 +75,8 @@ class Connection:
         self.peer_state: dict[int, int] | None = None
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._drain(), name="ws-sender")
+        self._loop = asyncio.get_running_loop()
+        self._task = self._loop.create_task(self._drain(), name="ws-sender")
 
     def send(self, message: bytes) -> None:
         """Queue a message for this client; never blocks, never raises."""
@@ -89,7 +94,11 @@ class Connection:
         if self._queued_bytes > self._queue_limit:
             self.close(CloseCode.SLOW_CONSUMER, "client too slow")
             return
-        self._ready.set()
+        self._wake_sender()
+
+    def _wake_sender(self) -> None:
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
 
     def close(self, code: int, reason: str = "") -> None:
         """Close this client (once); pending messages are dropped."""
@@ -100,7 +109,7 @@ class Connection:
         self._queue.clear()
         self._presence.clear()
         self._queued_bytes = 0
-        self._ready.set()
+        self._wake_sender()
         if code not in (CloseCode.GOING_AWAY, 1000):
             log.info(
                 "closing websocket of user %s on document %s: %s %s",
@@ -119,9 +128,12 @@ class Connection:
 
     async def _drain(self) -> None:
         try:
+            assert self._loop is not None
             while not self.closed:
-                await self._ready.wait()
-                self._ready.clear()
+                if not (self._queue or self._presence):
+                    self._wake = self._loop.create_future()
+                    await self._wake
+                    self._wake = None
                 while (self._queue or self._presence) and not self.closed:
                     message = (self._queue or self._presence).popleft()
                     self._queued_bytes -= len(message)
@@ -134,7 +146,7 @@ class Connection:
 
     async def stop(self) -> None:
         self.closed = True
-        self._ready.set()
+        self._wake_sender()
         if self._closing is not None:
             # Let the close frame go out before the handler returns and the TCP connection
             # is dropped (the client would see 1006 instead of our code).

@@ -76,6 +76,9 @@ class Intake:
         self.failures = 0  # unexpected errors while integrating updates (a bug if ever > 0)
         self._received: list[tuple[Connection, bytes]] = []  # updates not yet integrated
         self._integrate_scheduled = False
+        # Looked up on first use and kept: asyncio.get_running_loop() costs a getpid()
+        # system call on Python 3.11, and this runs for every frame received.
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- receiving -------------------------------------------------------------------
 
@@ -87,7 +90,8 @@ class Intake:
         self._received.append((conn, update))
         if not self._integrate_scheduled:
             self._integrate_scheduled = True
-            asyncio.get_running_loop().call_soon(self.integrate_received)
+            self._loop = self._loop or asyncio.get_running_loop()
+            self._loop.call_soon(self.integrate_received)
 
     def integrate_received(self) -> None:
         """Write the queued updates, those of one sender in a row merged into one.

@@ -78,6 +78,7 @@ class Room:
         self.poisoned = False  # holds a refused update: must be reloaded, never saved
         self._outgoing: list[tuple[bytes, Connection | None]] = []
         self._flush_scheduled = False
+        self._loop: asyncio.AbstractEventLoop | None = None  # kept, as in Intake
 
     @property
     def stored_bytes(self) -> int:
@@ -238,7 +239,8 @@ class Room:
         self._outgoing.append((update, origin))
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush_outgoing)
+            self._loop = self._loop or asyncio.get_running_loop()
+            self._loop.call_soon(self._flush_outgoing)
 
     def _flush_outgoing(self) -> None:
         self._flush_scheduled = False
