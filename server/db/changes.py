@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from server.db.appender import INSERT
+from server.db.appender import INSERT, SqliteAppender
 from server.db.engine import Database
 from server.db.schema import changes, checkpoints
 from server.sync.persistence import NewChange, StoredDocument
@@ -109,17 +109,20 @@ class SqlChangeLog:
             return [int(r[0]) for r in result.all()]
 
     async def _append_sqlite(self, batch: Sequence[NewChange]) -> list[int]:
-        """The hot path: one transaction per batch, on the change log's own connection
-        (`server/db/appender.py`), under the process-wide write lock."""
-        rows = [(c.document_id, c.author_id, c.created_ms, c.data) for c in batch]
+        """On the change log's own connection and thread (`server/db/appender.py`)."""
         appender = self.db.appender()
         if appender is not None:
-            async with self.db.write_lock():
-                return await appender.append(rows)
+            return await appender.append(batch)
+        rows = [(c.document_id, c.author_id, c.created_ms, c.data) for c in batch]
         async with self.db.begin() as conn:  # an in-memory database has no second connection
             await conn.exec_driver_sql(INSERT, rows)  # type: ignore[arg-type]
             last = int((await conn.exec_driver_sql("SELECT last_insert_rowid()")).scalar_one())
         return list(range(last - len(rows) + 1, last + 1))
+
+    def direct_appends(self) -> SqliteAppender | None:
+        """The change log's own thread, which commits changes as they are submitted
+        (SQLite files); None where appends go through `append`."""
+        return self.db.appender()
 
     async def load(self, document_id: int) -> StoredDocument:
         return (await self.load_many([document_id]))[document_id]

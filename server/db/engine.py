@@ -63,12 +63,16 @@ class Database:
     @asynccontextmanager
     async def write_lock(self) -> AsyncIterator[None]:
         """The process-wide SQLite write lock alone, for writers with their own connection
-        (no-op on PostgreSQL)."""
+        (no-op on PostgreSQL). Its holder also has the change log's thread stand still."""
         if self._write_lock is None:
             yield
             return
         async with self._write_lock:
-            yield
+            if self._appender is None:
+                yield
+                return
+            async with self._appender.exclusive():
+                yield
 
     def appender(self) -> SqliteAppender | None:
         """The change log's own connection (SQLite files only; None otherwise)."""

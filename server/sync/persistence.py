@@ -8,13 +8,17 @@ without touching the room code.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from pycrdt import Doc
 
 log = logging.getLogger("wikimarche.persistence")
+
+MAX_BATCH = 5000  # changes committed in one transaction, at most
+# Waits between attempts of a failed commit: a failing disk must not drop updates.
+RETRY_DELAYS = (0.05, 0.2, 1.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +56,24 @@ class StoredDocument:
         return doc
 
 
+class DirectAppends(Protocol):
+    """A change log that commits on its own thread as changes are submitted."""
+
+    pending: int  # changes and barriers submitted whose callback has not run
+
+    def submit(self, change: NewChange | None, on_commit: Callable[[int], None]) -> None:
+        """Commit `change` (None: a barrier); `on_commit(id)` then runs on the event loop,
+        after the callbacks of everything submitted before it."""
+        ...
+
+
 class ChangeLog(Protocol):
     async def append(self, changes: Sequence[NewChange]) -> list[int]:
         """Commit these changes in one transaction, in order; return their ids."""
+        ...
+
+    def direct_appends(self) -> DirectAppends | None:
+        """The store's own committing thread, if it has one (SQLite files)."""
         ...
 
     async def load(self, document_id: int) -> StoredDocument: ...

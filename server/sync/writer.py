@@ -1,10 +1,14 @@
 """The change-log writer: every update is committed before anyone is shown it.
 
-Rooms `submit()` updates without waiting; one background task commits whatever has
-accumulated in a single transaction (group commit), then runs the callbacks of that batch
-in submission order. The callbacks broadcast the updates, so persist-then-broadcast holds
-by construction, and a burst of keystrokes costs one transaction, not one per keystroke.
-A `barrier()` runs its callback once everything submitted before it is committed.
+Rooms `submit()` updates without waiting; whatever has accumulated while the previous
+transaction committed goes in the next one (group commit), and the callbacks of a batch
+run in submission order. The callbacks broadcast the updates, so persist-then-broadcast
+holds by construction, and a burst of keystrokes costs one transaction, not one per
+keystroke. A `barrier()` runs its callback once everything submitted before it is committed.
+
+Where the store has a committing thread of its own (SQLite files, `DirectAppends`), the
+writer hands it each change at once and the thread does the grouping; otherwise
+(PostgreSQL) one background task here commits the batches through `ChangeLog.append`.
 """
 
 from __future__ import annotations
@@ -15,12 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from server.sync.persistence import ChangeLog, NewChange
+from server.sync.persistence import MAX_BATCH, RETRY_DELAYS, ChangeLog, DirectAppends, NewChange
 
 log = logging.getLogger("wikimarche.writer")
-
-MAX_BATCH = 5000
-RETRY_DELAYS = (0.05, 0.2, 1.0, 2.0, 5.0)
 
 
 @dataclass(slots=True)
@@ -34,27 +35,35 @@ class ChangeWriter:
 
     def __init__(self, store: ChangeLog) -> None:
         self._store = store
+        self._direct: DirectAppends | None = store.direct_appends()
         self._queue: list[_Item] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._busy = False  # a batch is being committed; its callbacks have not run yet
-        self.committed = 0
-        self.transactions = 0
 
     def start(self) -> None:
-        if self._task is None:
+        if self._task is None and self._direct is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="change-writer")
 
     def submit(self, change: NewChange, on_commit: Callable[[int], None]) -> None:
         """Queue a change; `on_commit(change_id)` runs after its transaction commits."""
         if self._closing:
             raise RuntimeError("the change writer is closed")
+        if self._direct is not None:
+            self._direct.submit(change, on_commit)
+            return
         self._queue.append(_Item(change, on_commit))
         self._wakeup.set()
 
     def barrier(self, on_commit: Callable[[], None]) -> None:
         """Run `on_commit()` once everything submitted so far is committed."""
+        if self._direct is not None:
+            if self._direct.pending == 0:
+                on_commit()
+            else:
+                self._direct.submit(None, lambda _id: on_commit())
+            return
         if not self._queue and not self._busy:
             on_commit()
             return
@@ -72,16 +81,12 @@ class ChangeWriter:
         self.barrier(release)
         await done
 
-    @property
-    def pending(self) -> int:
-        return len(self._queue)
-
     async def close(self) -> None:
         """Commit what is queued, then stop."""
-        if self._task is None:
-            return
         await self.flush()
         self._closing = True
+        if self._task is None:
+            return
         self._task.cancel()
         try:
             await self._task
@@ -107,8 +112,6 @@ class ChangeWriter:
         ids: list[int] = []
         if changes:
             ids = await self._append_with_retry(changes)
-            self.committed += len(changes)
-            self.transactions += 1
         position = 0
         for item in batch:
             change_id = 0
