@@ -158,6 +158,14 @@ class SqliteAppender:
     # -- the thread ------------------------------------------------------------------
 
     def _run(self) -> None:
+        try:
+            self._serve()
+        except BaseException:
+            # Nothing can be committed any more: say so loudly rather than hang quietly.
+            log.critical("the change log's thread stopped", exc_info=True)
+            raise
+
+    def _serve(self) -> None:
         while True:
             job = self._next()
             if isinstance(job, list):
