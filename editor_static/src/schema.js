@@ -8,6 +8,7 @@ import Collaboration from '@tiptap/extension-collaboration'
 import CollaborationCaret from '@tiptap/extension-collaboration-caret'
 import { Clause } from './clause-node.js'
 import { ReadOnlyGuard } from './readonly-guard.js'
+import { DocumentEnds } from './document-ends.js'
 import { isAllowedLink } from './link-policy.js'
 import { renderCaret, renderSelection } from './carets.js'
 
@@ -52,6 +53,7 @@ export const buildExtensions = ({ ydoc, provider, user }) => [
   TableCell,
   Clause,
   ReadOnlyGuard,
+  DocumentEnds,
   Collaboration.configure({ document: ydoc, field: 'content' }),
   CollaborationCaret.configure({
     provider,
