@@ -28,12 +28,19 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
-from server.sync.persistence import MAX_BATCH, RETRY_DELAYS, NewChange
+from server.sync.persistence import (
+    MAX_BATCH,
+    RETRY_DELAYS,
+    NewChange,
+    OnCommit,
+    Submitted,
+    run_commit_callbacks,
+)
 
 log = logging.getLogger("wikimarche.writer")
 
@@ -41,8 +48,11 @@ INSERT = "INSERT INTO changes (document_id, author_id, created_ms, data) VALUES 
 ONE_STATEMENT_ROWS = 200  # 800 bound values, far below SQLite's smallest limit (999)
 
 Row = tuple[int, int | None, int, bytes]
-# Runs on the event loop once the change is committed, with its id (0 for a barrier).
-OnCommit = Callable[[int], None]
+
+
+def row_of(change: NewChange) -> Row:
+    """A change as the values of one `INSERT` row."""
+    return (change.document_id, change.author_id, change.created_ms, change.data)
 
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any = None) -> None:
@@ -73,8 +83,7 @@ class _Stop:
     """The end of the queue: close the connection and end the thread."""
 
 
-Change = tuple[NewChange | None, OnCommit]  # a change to commit (None: a barrier)
-Job = Change | _Pause | _Stop
+Job = Submitted | _Pause | _Stop
 
 
 class SqliteAppender:
@@ -141,19 +150,10 @@ class SqliteAppender:
         self._thread = threading.Thread(target=self._run, name="change-log", daemon=True)
         self._thread.start()
 
-    def _deliver(self, jobs: list[Change], ids: list[int]) -> None:
+    def _deliver(self, jobs: list[Submitted], ids: list[int]) -> None:
         """On the loop: the callbacks of one transaction, in submission order."""
         self.pending -= len(jobs)
-        position = 0
-        for change, on_commit in jobs:
-            change_id = 0
-            if change is not None:
-                change_id = ids[position]
-                position += 1
-            try:
-                on_commit(change_id)
-            except Exception:
-                log.exception("a commit callback failed")
+        run_commit_callbacks(jobs, ids)
 
     # -- the thread ------------------------------------------------------------------
 
@@ -180,7 +180,7 @@ class SqliteAppender:
                 self._loop.call_soon_threadsafe(_reach, self._stopped)
                 return
 
-    def _next(self) -> list[Change] | _Pause | _Stop:
+    def _next(self) -> list[Submitted] | _Pause | _Stop:
         """The changes at the head of the queue (one transaction), or the pause or the
         stop there: what was submitted after a pause waits for it."""
         with self._wakeup:
@@ -194,16 +194,12 @@ class SqliteAppender:
             end, limit = 1, min(len(jobs), MAX_BATCH)
             while end < limit and isinstance(jobs[end], tuple):
                 end += 1
-            batch = cast(list[Change], jobs[:end])
+            batch = cast(list[Submitted], jobs[:end])
             del jobs[:end]
             return batch
 
-    def _commit(self, batch: list[Change]) -> None:
-        if not batch:
-            return
-        rows = [
-            (c.document_id, c.author_id, c.created_ms, c.data) for c, _ in batch if c is not None
-        ]
+    def _commit(self, batch: list[Submitted]) -> None:
+        rows = [row_of(change) for change, _ in batch if change is not None]
         ids = self._append_with_retry(rows) if rows else []
         assert self._loop is not None
         self._loop.call_soon_threadsafe(self._deliver, batch, ids)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from server.db.appender import INSERT, SqliteAppender
+from server.db.appender import INSERT, SqliteAppender, row_of
 from server.db.engine import Database
 from server.db.schema import changes, checkpoints
 from server.sync.persistence import NewChange, StoredDocument
@@ -113,7 +113,7 @@ class SqlChangeLog:
         appender = self.db.appender()
         if appender is not None:
             return await appender.append(batch)
-        rows = [(c.document_id, c.author_id, c.created_ms, c.data) for c in batch]
+        rows = [row_of(change) for change in batch]
         async with self.db.begin() as conn:  # an in-memory database has no second connection
             await conn.exec_driver_sql(INSERT, rows)  # type: ignore[arg-type]
             last = int((await conn.exec_driver_sql("SELECT last_insert_rowid()")).scalar_one())

@@ -56,12 +56,33 @@ class StoredDocument:
         return doc
 
 
+# Runs on the event loop once the change is committed, with its id (0 for a barrier).
+OnCommit = Callable[[int], None]
+# A change waiting for its transaction (None: a barrier), and what runs once it is stored.
+Submitted = tuple[NewChange | None, OnCommit]
+
+
+def run_commit_callbacks(batch: Sequence[Submitted], ids: Sequence[int]) -> None:
+    """The callbacks of one committed batch, in submission order, each with its change's
+    id (`ids` holds the ids of the batch's changes, barriers excluded)."""
+    position = 0
+    for change, on_commit in batch:
+        change_id = 0
+        if change is not None:
+            change_id = ids[position]
+            position += 1
+        try:
+            on_commit(change_id)
+        except Exception:
+            log.exception("a commit callback failed")
+
+
 class DirectAppends(Protocol):
     """A change log that commits on its own thread as changes are submitted."""
 
     pending: int  # changes and barriers submitted whose callback has not run
 
-    def submit(self, change: NewChange | None, on_commit: Callable[[int], None]) -> None:
+    def submit(self, change: NewChange | None, on_commit: OnCommit) -> None:
         """Commit `change` (None: a barrier); `on_commit(id)` then runs on the event loop,
         after the callbacks of everything submitted before it."""
         ...

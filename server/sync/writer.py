@@ -17,17 +17,19 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from server.sync.persistence import MAX_BATCH, RETRY_DELAYS, ChangeLog, DirectAppends, NewChange
+from server.sync.persistence import (
+    MAX_BATCH,
+    RETRY_DELAYS,
+    ChangeLog,
+    DirectAppends,
+    NewChange,
+    OnCommit,
+    Submitted,
+    run_commit_callbacks,
+)
 
 log = logging.getLogger("wikimarche.writer")
-
-
-@dataclass(slots=True)
-class _Item:
-    change: NewChange | None
-    on_commit: Callable[[int], None]
 
 
 class ChangeWriter:
@@ -36,7 +38,7 @@ class ChangeWriter:
     def __init__(self, store: ChangeLog) -> None:
         self._store = store
         self._direct: DirectAppends | None = store.direct_appends()
-        self._queue: list[_Item] = []
+        self._queue: list[Submitted] = []
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -46,14 +48,14 @@ class ChangeWriter:
         if self._task is None and self._direct is None:
             self._task = asyncio.get_running_loop().create_task(self._run(), name="change-writer")
 
-    def submit(self, change: NewChange, on_commit: Callable[[int], None]) -> None:
+    def submit(self, change: NewChange, on_commit: OnCommit) -> None:
         """Queue a change; `on_commit(change_id)` runs after its transaction commits."""
         if self._closing:
             raise RuntimeError("the change writer is closed")
         if self._direct is not None:
             self._direct.submit(change, on_commit)
             return
-        self._queue.append(_Item(change, on_commit))
+        self._queue.append((change, on_commit))
         self._wakeup.set()
 
     def barrier(self, on_commit: Callable[[], None]) -> None:
@@ -67,7 +69,7 @@ class ChangeWriter:
         if not self._queue and not self._busy:
             on_commit()
             return
-        self._queue.append(_Item(None, lambda _id: on_commit()))
+        self._queue.append((None, lambda _id: on_commit()))
         self._wakeup.set()
 
     async def flush(self) -> None:
@@ -107,21 +109,10 @@ class ChangeWriter:
                 finally:
                     self._busy = False
 
-    async def _commit(self, batch: list[_Item]) -> None:
-        changes = [item.change for item in batch if item.change is not None]
-        ids: list[int] = []
-        if changes:
-            ids = await self._append_with_retry(changes)
-        position = 0
-        for item in batch:
-            change_id = 0
-            if item.change is not None:
-                change_id = ids[position]
-                position += 1
-            try:
-                item.on_commit(change_id)
-            except Exception:
-                log.exception("a commit callback failed")
+    async def _commit(self, batch: list[Submitted]) -> None:
+        changes = [change for change, _ in batch if change is not None]
+        ids = await self._append_with_retry(changes) if changes else []
+        run_commit_callbacks(batch, ids)
 
     async def _append_with_retry(self, changes: list[NewChange]) -> list[int]:
         # A failing disk must not drop updates: keep retrying; meanwhile nothing is
