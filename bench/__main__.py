@@ -1,17 +1,21 @@
 """`python -m bench`: run the loads on every server kind, print the tables, save JSON.
 
     python -m bench [--quick] [--only LOADS] [--servers ours,bare,bare-nodeflate,node]
+                    [--rounds 3]
     python -m bench --report bench/results/<file>.json [--markdown]
 
 `--only` takes load names or prefixes, comma-separated (`room10`, `join400,trace`).
 Each load runs the servers one after another, each freshly started; the load generator is
-a separate Node process. Results go to bench/results/<timestamp>.json.
+a separate Node process. The loads of `bench.rounds.REPEATED` run `--rounds` times, servers
+interleaved, and each server's median round stands for it. Results go to
+bench/results/<timestamp>.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import shutil
 import sys
@@ -31,6 +35,7 @@ from bench.kinds import SERVER_NAMES
 from bench.machine import machine_info
 from bench.measure import LoadContext, Record
 from bench.report import headline
+from bench.rounds import ROUNDS, median_round, rounds_of
 from bench.snapshot import snapshot
 from bench.storm import run_storm
 from bench.trace import run_trace
@@ -104,10 +109,23 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> list[Record]:
     records: list[Record] = []
     for load, runner in _selected(load_table(args.quick), args.only):
         print(f"[bench] {load}", file=sys.stderr)
+        rounds = 1 if args.quick else rounds_of(load, args.rounds)
+        if rounds == 1:
+            for server in servers:
+                for record in await runner(ctx, server):
+                    records.append(record)
+                    _progress(record)
+            continue
+        by_server: dict[str, list[Record]] = {server: [] for server in servers}
+        for number in range(1, rounds + 1):
+            round_ctx = dataclasses.replace(ctx, round=number)
+            for server in servers:
+                for record in await runner(round_ctx, server):
+                    by_server[server].append(record)
+                    _progress(record)
         for server in servers:
-            for record in await runner(ctx, server):
-                records.append(record)
-                _progress(record)
+            if by_server[server]:
+                records.append(median_round(by_server[server]))
     return records
 
 
@@ -127,11 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short durations (smoke run)")
     parser.add_argument("--only", help="comma-separated load names or prefixes")
     parser.add_argument("--servers", default=",".join(SERVER_NAMES))
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="rounds of the noisiest loads (median kept)"
+    )
     parser.add_argument("--out", type=Path, help="JSON file (default bench/results/<ts>.json)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--report", type=Path, help="print the tables of a results file only")
     parser.add_argument("--markdown", action="store_true", help="with --report: Markdown tables")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.report:
         return _reprint(args.report, args.markdown)
     started = time.monotonic()

@@ -125,6 +125,7 @@ class LoadContext:
     workdir: Path
     quick: bool
     source: Path | None = None  # frozen copy of our server's code (bench.snapshot)
+    round: int = 1  # of a load run several times (bench.rounds)
 
     @property
     def quiet_wait(self) -> float:
@@ -137,5 +138,7 @@ class LoadContext:
 
     def server_dir(self, load: str, server: str) -> Path:
         path = self.workdir / load / server
+        if self.round > 1:
+            path = path / f"round{self.round}"
         path.mkdir(parents=True, exist_ok=True)
         return path

@@ -45,6 +45,10 @@ def headline(record: Record) -> str:
     if record.group == "storm":
         errors = record.extra.get("errors")
         return f"back {_num(record.value, 0)} ms after ready, {errors} err"
+    rounds = record.extra.get("rounds")
+    if record.primary == "p99" and rounds:
+        p99s = "/".join(_num(r["p99"]) if r["p99"] is not None else "–" for r in rounds)
+        return f"round {record.extra.get('round')} of p99 {p99s}"
     if record.primary in ("p99", ""):
         return ""
     return f"{record.primary} {_num(record.value)} {record.unit}"
