@@ -120,14 +120,14 @@ class Connection:
             waiting = coroutine.send(None)
         except StopIteration:
             return
-        except Exception:
-            self._vanished()
+        except Exception:  # a vanished client: only this connection ends
+            self._stop_sending()
             return
         self._started = _Started(coroutine, waiting)
         self._wake_sender()
 
-    def _vanished(self) -> None:
-        """The client is gone: only this connection ends."""
+    def _stop_sending(self) -> None:
+        """Send nothing more: what waits is dropped and the sender task may end."""
         self.closed = True
         self._queue.clear()
         self._presence.clear()
@@ -142,12 +142,8 @@ class Connection:
         """Close this client (once); pending messages are dropped."""
         if self.closed:
             return
-        self.closed = True
+        self._stop_sending()
         self.close_code = code
-        self._queue.clear()
-        self._presence.clear()
-        self._queued_bytes = 0
-        self._wake_sender()
         if code not in (CloseCode.GOING_AWAY, 1000):
             log.info(
                 "closing websocket of user %s on document %s: %s %s",
@@ -181,8 +177,8 @@ class Connection:
                     self._sending = True
                     await self._send_bytes(message)
                     self._sending = False
-        except Exception:
-            self._vanished()
+        except Exception:  # a vanished client: only this connection ends
+            self._stop_sending()
 
     async def stop(self) -> None:
         self.closed = True
