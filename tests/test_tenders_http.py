@@ -177,3 +177,27 @@ def test_managers_edit_and_delete_a_tender_from_its_pages(make_user, add_member)
     done = claire.client.post(f"/tenders/{tender_id}/delete", data={"csrf_token": claire.csrf})
     assert done.status_code == 303
     assert karim.get(f"/api/tenders/{tender_id}").status_code == 404
+
+
+def test_members_writing_together_have_caret_colours_of_their_own(make_user, add_member):
+    import re
+
+    claire = make_user()
+    team = [make_user() for _ in range(4)]
+    tender_id = claire.create_tender()["id"]
+    documents = [claire.create_document(tender_id, title, "RC") for title in ("RC", "CCAP")]
+    for member, role in zip(team, ("editor", "commenter", "observer", "editor"), strict=True):
+        add_member(tender_id, member.user_id, role)
+
+    def colour(user, document_id: int) -> str:
+        page = user.get(f"/documents/{document_id}").text
+        found = re.search(r'data-user-color="(#[0-9a-f]{6})"', page)
+        assert found is not None
+        return found.group(1)
+
+    colours = [colour(user, documents[0]) for user in (claire, *team)]
+    # Five people in one tender: five carets told apart by colour, not only by name.
+    assert len(set(colours)) == 5
+    # Each keeps hers in every document of the tender, and when someone joins later.
+    add_member(tender_id, make_user().user_id, "editor")
+    assert [colour(user, documents[1]) for user in (claire, *team)] == colours

@@ -162,7 +162,13 @@ async def list_members(db: Database, tender_id: int) -> list[dict[str, Any]]:
     from server.db.schema import users
 
     query = (
-        select(members.c.user_id, members.c.role, users.c.email, users.c.name)
+        select(
+            members.c.user_id,
+            members.c.role,
+            members.c.created_at.label("joined_at"),
+            users.c.email,
+            users.c.name,
+        )
         .join(users, users.c.id == members.c.user_id)
         .where(members.c.tender_id == tender_id)
         .order_by(users.c.name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from starlette.responses import RedirectResponse, Response
 
@@ -24,8 +25,18 @@ routes = RouteTable()
 PALETTE = ("#1d4ed8", "#b91c1c", "#047857", "#7c3aed", "#b45309", "#0e7490", "#be185d", "#4d7c0f")
 
 
-def user_color(user_id: int) -> str:
-    digest = hashlib.sha256(str(user_id).encode()).digest()
+def user_color(user_id: int, members: list[dict[str, Any]]) -> str:
+    """The caret colour of a member, the same in every document of the tender.
+
+    Members take the palette in the order they joined the tender, so the first eight of a
+    team never share a colour (a colour hashed from the user id gave two of the demo's four
+    members the same one) and nobody's changes when someone joins later.
+    """
+    joined = sorted(members, key=lambda m: (m["joined_at"], m["user_id"]))
+    for rank, member in enumerate(joined):
+        if member["user_id"] == user_id:
+            return PALETTE[rank % len(PALETTE)]
+    digest = hashlib.sha256(str(user_id).encode()).digest()  # not a member: any colour
     return PALETTE[digest[0] % len(PALETTE)]
 
 
@@ -42,7 +53,7 @@ async def editor(ctx: Context) -> Response:
             "can_edit": may_edit(ctx.role, ctx.membership.tender.status),
             "can_comment": can(ctx.role, Action.COMMENT_CREATE),
             "can_moderate": can(ctx.role, Action.COMMENT_MODERATE),
-            "color": user_color(ctx.user.id),
+            "color": user_color(ctx.user.id, members),
             "categories_json": json.dumps(discussion.categories(ctx.membership.tender)),
             "members_json": json.dumps([{"id": m["user_id"], "name": m["name"]} for m in members]),
         },
