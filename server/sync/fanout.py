@@ -60,6 +60,11 @@ class FanOut(Protocol):
     def publish(self, event: Event) -> None:
         """Queue `event` for the other processes (never blocks, keeps order)."""
 
+    def after_published(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once everything published so far has reached the other processes
+        (or publishing it was given up): what a client is told is stored, a process that
+        dies right after cannot keep from the others."""
+
     async def close(self) -> None: ...
 
 
@@ -77,6 +82,9 @@ class LocalFanOut:
 
     def publish(self, event: Event) -> None:
         return None
+
+    def after_published(self, callback: Callable[[], None]) -> None:
+        callback()
 
     async def close(self) -> None:
         return None
@@ -111,7 +119,8 @@ class RedisFanOut:
         self._pubsub: Any = None
         self._handlers: dict[int, Handler] = {}
         self._confirmations: dict[bytes, asyncio.Future[None]] = {}
-        self._outgoing: asyncio.Queue[tuple[bytes, bytes]] = asyncio.Queue()
+        # Messages to publish, and callbacks to run once those before them are published.
+        self._outgoing: asyncio.Queue[tuple[bytes, bytes] | Callable[[], None]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self.published = 0
         self.received = 0
@@ -152,28 +161,43 @@ class RedisFanOut:
     def publish(self, event: Event) -> None:
         self._outgoing.put_nowait((self.channel(event.document_id), encode(self.origin, event)))
 
+    def after_published(self, callback: Callable[[], None]) -> None:
+        # Redis answers a PUBLISH once the message is in every subscriber's buffer: after
+        # that answer, this process dying loses the other processes nothing.
+        self._outgoing.put_nowait(callback)
+
     async def _publish_loop(self) -> None:
         while True:
             first = await self._outgoing.get()
             batch = [first]
             while not self._outgoing.empty() and len(batch) < 1000:
                 batch.append(self._outgoing.get_nowait())
-            for attempt in range(PUBLISH_ATTEMPTS):
-                try:
-                    # One round trip for whatever accumulated, in order.
-                    async with self.redis.pipeline(transaction=False) as pipe:
-                        for channel, data in batch:
-                            pipe.publish(channel, data)
-                        await pipe.execute()
-                    self.published += len(batch)
-                    break
-                except Exception:
-                    # Updates are stored already; a process that misses them catches up
-                    # when its room is next loaded.
-                    log.exception("publishing %d events failed (attempt %d)", len(batch), attempt)
-                    await asyncio.sleep(0.2 * (attempt + 1))
-            for _ in batch:
+            messages = [item for item in batch if isinstance(item, tuple)]
+            if messages:
+                await self._publish_batch(messages)
+            for item in batch:
+                if not isinstance(item, tuple):
+                    try:
+                        item()
+                    except Exception:
+                        log.exception("a callback after publishing failed")
                 self._outgoing.task_done()
+
+    async def _publish_batch(self, messages: list[tuple[bytes, bytes]]) -> None:
+        for attempt in range(PUBLISH_ATTEMPTS):
+            try:
+                # One round trip for whatever accumulated, in order.
+                async with self.redis.pipeline(transaction=False) as pipe:
+                    for channel, data in messages:
+                        pipe.publish(channel, data)
+                    await pipe.execute()
+                self.published += len(messages)
+                return
+            except Exception:
+                # Updates are stored already; a process that misses them catches up
+                # when its room is next loaded.
+                log.exception("publishing %d events failed (attempt %d)", len(messages), attempt)
+                await asyncio.sleep(0.2 * (attempt + 1))
 
     async def _read(self) -> None:
         while True:

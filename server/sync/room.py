@@ -6,7 +6,8 @@ broadcast only from the change writer's commit callback: what a client is shown 
 on disk. Committed updates from one turn of the event loop are merged, encoded once and
 queued on every connection; no task is created per message. Committed updates and presence
 are also published to the other server processes (`server.sync.fanout`), whose copies of the
-room apply them with `apply_remote*`.
+room apply them with `apply_remote*`; the sender's acknowledgement waits until its update is
+both stored and published.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ class Room:
         clocks = document_clocks(self.doc)
         state = {c: min(clock, clocks.get(c, 0)) for c, clock in peer.items()}
         ack = encode_ack({c: clock for c, clock in state.items() if clock > 0})
-        self.writer.barrier(lambda: conn.send(ack))
+        self.writer.barrier(lambda: self.fanout.after_published(lambda: conn.send(ack)))
 
     def _committed(
         self, origin: Connection, update: bytes, state: dict[int, int], change_id: int
@@ -181,8 +182,11 @@ class Room:
         self._on_changes(self)
 
     def _acknowledge(self, origin: Connection, state: dict[int, int]) -> None:
+        """Tell the sender what is stored, once it is also published: a process that dies
+        right after acknowledging must not keep an update from the other processes."""
         if origin.wants_ack:
-            origin.send(encode_ack(state))
+            ack = encode_ack(state)
+            self.fanout.after_published(lambda: origin.send(ack))
 
     def apply_server_update(self, update: bytes, author_id: int | None) -> None:
         """Commit and broadcast an update made by the server itself (restore, import)."""
