@@ -62,8 +62,8 @@ class FanOut(Protocol):
 
     def after_published(self, callback: Callable[[], None]) -> None:
         """Run `callback` once everything published so far has reached the other processes
-        (or publishing it was given up): what a client is told is stored, a process that
-        dies right after cannot keep from the others."""
+        (or publishing it was given up), so that an update a client is told is stored
+        cannot be kept from the others by this process dying right after."""
 
     async def close(self) -> None: ...
 
