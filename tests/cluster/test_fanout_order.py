@@ -13,6 +13,7 @@ import os
 import secrets
 
 import pytest
+from support.live import run_async
 
 from server.sync.fanout import Event, Kind, RedisFanOut
 
@@ -38,7 +39,11 @@ async def _die(fanout: RedisFanOut) -> None:
     await fanout.redis.aclose()
 
 
-async def test_an_update_acknowledged_after_publishing_reaches_the_other_process():
+def test_an_update_acknowledged_after_publishing_reaches_the_other_process():
+    run_async(_acknowledged_update_reaches_the_other_process())
+
+
+async def _acknowledged_update_reaches_the_other_process() -> None:
     prefix = f"wikimarche-test:{secrets.token_hex(4)}"
     sender, other = await _fanout(prefix), await _fanout(prefix)
     received: asyncio.Queue[Event] = asyncio.Queue()
@@ -56,7 +61,11 @@ async def test_an_update_acknowledged_after_publishing_reaches_the_other_process
         await other.close()
 
 
-async def test_callbacks_run_in_order_with_what_was_published_before_them():
+def test_callbacks_run_in_order_with_what_was_published_before_them():
+    run_async(_callbacks_run_in_order())
+
+
+async def _callbacks_run_in_order() -> None:
     prefix = f"wikimarche-test:{secrets.token_hex(4)}"
     sender = await _fanout(prefix)
     order: list[str] = []
