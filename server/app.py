@@ -47,6 +47,7 @@ from server.http import (
     pages_workflow,
 )
 from server.http.routing import RouteTable, build_routes
+from server.http.unrouted import unrouted
 from server.indexing import DocumentIndexer
 from server.library import Library
 from server.mail import Mailer
@@ -191,7 +192,11 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static/editor", app=StaticFiles(directory=EDITOR_DIST, check_dir=False)),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR)),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={404: unrouted, 405: unrouted},
+    )
     app.state.services = services
     app.add_middleware(SecurityHeaders)
     app.add_middleware(DocumentSocketRoute, handle=socket.handle)  # outermost of ours

@@ -63,6 +63,12 @@ class NotFound(AppError):
     message = "This page does not exist or is not shared with you."
 
 
+class MethodNotAllowed(AppError):
+    status = 405
+    code = "method_not_allowed"
+    message = "This address does not accept this kind of request."
+
+
 class Conflict(AppError):
     status = 409
     code = "conflict"

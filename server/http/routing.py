@@ -140,20 +140,25 @@ def build_routes(tables: list[RouteTable]) -> list[Route]:
 
 def _endpoint(spec: RouteSpec) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        language = pick_language(
-            request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
-        )
-        set_language(language)
-        ctx = Context(request, language=language)
+        ctx = request_context(request)
         try:
             await _check(spec, ctx)
             if spec.kind == "page" and ctx.session is not None:
                 ctx.unread = await comments.unread_count(ctx.services.db, ctx.user.id)
             return await spec.handler(ctx)
         except AppError as error:
-            return _refusal(spec, ctx, error)
+            return refusal(spec.kind, ctx, error)
 
     return endpoint
+
+
+def request_context(request: Request) -> Context:
+    """A new request's context, in the language its reader chose (French otherwise)."""
+    language = pick_language(
+        request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+    set_language(language)
+    return Context(request, language=language)
 
 
 async def current_session(request: Request) -> accounts.Session | None:
@@ -237,9 +242,10 @@ async def _check_action(action: Action, ctx: Context) -> None:
         raise Frozen()
 
 
-def _refusal(spec: RouteSpec, ctx: Context, error: AppError) -> Response:
+def refusal(kind: str, ctx: Context, error: AppError) -> Response:
+    """An expected refusal as the caller reads it: JSON for the API, a page otherwise."""
     message = gettext(error.message)
-    if spec.kind == "api":
+    if kind == "api":
         body: dict[str, Any] = {"error": {"code": error.code, "message": message}}
         fields = getattr(error, "errors", None)
         if fields:
