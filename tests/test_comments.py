@@ -199,6 +199,7 @@ def test_mentions_and_replies_notify_and_unsubscribe_works(server, make_user, ad
     assert sophie_notes["items"][0]["kind"] == "reply"
     page = sophie.get("/tenders")
     assert "1 notification non lue" in page.text
+    assert "1 notification non lue" in sophie.get("/page/inexistante").text  # a wrong address
     server.add_user("admin@ville.fr", "Admin", admin=True)
     mails = ApiUser(server.url, "admin@ville.fr").get("/api/admin/outbox").json()
     to_sophie = [m for m in mails if m["recipient"] == sophie.email]

@@ -143,8 +143,8 @@ def _endpoint(spec: RouteSpec) -> Callable[[Request], Awaitable[Response]]:
         ctx = request_context(request)
         try:
             await _check(spec, ctx)
-            if spec.kind == "page" and ctx.session is not None:
-                ctx.unread = await comments.unread_count(ctx.services.db, ctx.user.id)
+            if spec.kind == "page":
+                await count_unread(ctx)
             return await spec.handler(ctx)
         except AppError as error:
             return refusal(spec.kind, ctx, error)
@@ -159,6 +159,12 @@ def request_context(request: Request) -> Context:
     )
     set_language(language)
     return Context(request, language=language)
+
+
+async def count_unread(ctx: Context) -> None:
+    """What the bell in every page's header shows: the reader's unread notifications."""
+    if ctx.session is not None:
+        ctx.unread = await comments.unread_count(ctx.services.db, ctx.user.id)
 
 
 async def current_session(request: Request) -> accounts.Session | None:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from server.errors import AppError, MethodNotAllowed, NotFound
-from server.http.routing import current_session, refusal, request_context
+from server.http.routing import count_unread, current_session, refusal, request_context
 
 
 async def unrouted(request: Request, exc: Exception) -> Response:
@@ -20,8 +20,9 @@ async def unrouted(request: Request, exc: Exception) -> Response:
     error: AppError = MethodNotAllowed() if status == 405 else NotFound()
     ctx = request_context(request)
     api = request.url.path.startswith("/api/")
-    if not api:
-        ctx.session = await current_session(request)  # the usual header, when signed in
+    if not api:  # the usual header, when signed in
+        ctx.session = await current_session(request)
+        await count_unread(ctx)
     response = refusal("api" if api else "page", ctx, error)
     if status == 405:
         response.headers["Allow"] = ", ".join(sorted(_methods(request)))
