@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def test_create_read_update_and_delete_a_tender(make_user):
     claire = make_user()
@@ -180,8 +182,6 @@ def test_managers_edit_and_delete_a_tender_from_its_pages(make_user, add_member)
 
 
 def test_members_writing_together_have_caret_colours_of_their_own(make_user, add_member):
-    import re
-
     claire = make_user()
     team = [make_user() for _ in range(4)]
     tender_id = claire.create_tender()["id"]
