@@ -18,9 +18,18 @@ from collections.abc import Sequence
 from bench.measure import Record
 
 ROUNDS = 3
-# Human-pace rooms and the 100-room morning: their p99 is a few ms. Burst loads and the
-# readers' rooms already gather enough late deliveries for one run to be stable.
-REPEATED = ("room2-human", "room10-human", "room20-human", "rooms100")
+# Human-pace rooms, the small bursting rooms and the 100-room morning: their p99 is a few
+# ms. `room10-burst` on identical code, three single runs in one hour: ours 6.2/6.0/5.2 ms,
+# Node 3.9/5.4/4.1 ms (ratio 1.59/1.11/1.26). The 20-editor burst and the readers' rooms
+# gather enough late deliveries (p99 of tens of ms) for one run to be stable.
+REPEATED = (
+    "room2-human",
+    "room2-burst",
+    "room10-human",
+    "room10-burst",
+    "room20-human",
+    "rooms100",
+)
 
 
 def rounds_of(load: str, rounds: int) -> int:
